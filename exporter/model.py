@@ -1,0 +1,102 @@
+"""The data that flows between stages: readers make RawArticle, the cleaner makes Article.
+
+Canonical body conventions (the cleaner produces them, the writers render them):
+
+* ``Article.body`` is an XHTML fragment without namespace declarations: block elements
+  (``p``, ``h2``-``h6``, ``blockquote``, ``ul``/``ol``, ``figure``, ``table``, ``pre``, ``hr``...).
+  The article title is never in the body; headings start at ``h2``.
+* A citation marker whose note text is not in the source (``[5]``, ``[b]``):
+  ``<sup class="citation">[5]</sup>``: visible, never a link.
+* A reference to a note in ``Article.footnotes``: ``<sup class="noteref" data-note="ID">LABEL</sup>``.
+  Writers turn it into EPUB pop-up notes or PDF page-bottom footnotes.
+* Right-to-left runs carry ``lang`` and ``dir="rtl"`` on their element (``p`` or ``span``).
+* Images: ``<img src="KEY" alt="..."/>`` where KEY is the ``Image.key`` of an entry in
+  ``Article.images`` (a local file found by the resolver); unresolved images never reach the body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass
+class RawArticle:
+    """What a reader found: raw body HTML (shortcodes still in it) and the source's metadata."""
+
+    source_path: Path
+    html: str
+    title: str
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    source_url: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    post_id: str | None = None
+    subjects: list[str] = field(default_factory=list)
+    licence_hints: list[str] = field(default_factory=list)
+    """Licence URLs or statements found outside the body (``rel="license"`` links, meta tags)."""
+    base_dir: Path | None = None
+    """Folder that relative image paths resolve against (the input file's folder)."""
+    warnings: list[str] = field(default_factory=list)
+    source_hash: str = ""
+    """SHA-256 of the input bytes this article came from (stable identifiers, resume)."""
+
+
+@dataclass
+class Footnote:
+    """A note: ``body`` is an XHTML fragment, or None for a bare citation marker."""
+
+    id: str
+    label: str
+    body: str | None = None
+
+
+@dataclass
+class Licence:
+    """A detected licence; ``id`` is SPDX-style, e.g. ``CC-BY-NC-4.0``."""
+
+    id: str
+    name: str
+    url: str
+    statement: str
+
+    @property
+    def is_non_commercial(self) -> bool:
+        """True for licences with a NonCommercial condition."""
+        return "-NC" in self.id
+
+
+@dataclass
+class Image:
+    """A local image file the body refers to by ``key``."""
+
+    key: str
+    path: Path
+    media_type: str
+    alt: str = ""
+
+
+@dataclass
+class Article:
+    """One clean article, ready for any writer."""
+
+    id: str
+    title: str
+    body: str
+    source_path: Path
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    source_url: str | None = None
+    site_name: str | None = None
+    language: str = "en"
+    post_id: str | None = None
+    subjects: list[str] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
+    licence: Licence | None = None
+    images: list[Image] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    source_hash: str = ""
