@@ -1,0 +1,102 @@
+"""The title block and the licence page, as XHTML fragments shared by every writer."""
+
+from __future__ import annotations
+
+from html import escape
+
+from exporter.model import Article, Licence
+
+_CONDITIONS = {
+    "BY": "You must give appropriate credit: name the author and the source, link to the licence, "
+    "and say whether you made changes.",
+    "NC": "You may not use this work for commercial purposes: copying, sharing and adapting it are "
+    "allowed only where no commercial advantage or payment is sought.",
+    "ND": "You may not distribute modified versions of this work.",
+    "SA": "If you adapt this work, you must share your version under the same licence.",
+}
+NO_LICENCE = (
+    "No licence statement was found in the source. Rights remain with the author or publisher; "
+    "this copy was made for archival purposes."
+)
+
+
+def display_date(article: Article) -> str | None:
+    """The publication date as a reader sees it, e.g. '3 January 2018', or None."""
+    if article.published is None:
+        return None
+    return f"{article.published.day} {article.published:%B %Y}"
+
+
+def iso_date(article: Article) -> str | None:
+    """The publication date as W3CDTF (YYYY-MM-DD), or None."""
+    return article.published.date().isoformat() if article.published else None
+
+
+def byline(article: Article) -> str:
+    """The authors joined for display ('A, B and C'), or an empty string."""
+    names = article.authors
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _link(url: str) -> str:
+    return f'<a href="{escape(url)}">{escape(url)}</a>'
+
+
+def title_block(article: Article) -> str:
+    """The title, subtitle, author, date, site and source as a <header> fragment."""
+    parts = [f'<h1 class="title">{escape(article.title)}</h1>']
+    if article.subtitle:
+        parts.append(f'<p class="subtitle">{escape(article.subtitle)}</p>')
+    if article.authors:
+        parts.append(f'<p class="byline">{escape(byline(article))}</p>')
+    when = display_date(article)
+    if when:
+        parts.append(f'<p class="date"><time datetime="{iso_date(article)}">{escape(when)}</time></p>')
+    if article.site_name:
+        parts.append(f'<p class="site">{escape(article.site_name)}</p>')
+    if article.source_url:
+        parts.append(f'<p class="source">{_link(article.source_url)}</p>')
+    return '<header class="title-block">' + "".join(parts) + "</header>"
+
+
+def licence_conditions(licence: Licence) -> list[str]:
+    """The licence's conditions in plain words, one sentence each (Creative Commons elements)."""
+    if not licence.id.startswith("CC-") or licence.id.startswith("CC0"):
+        return []
+    elements = licence.id.split("-")[1:]
+    return [_CONDITIONS[e] for e in elements if e in _CONDITIONS]
+
+
+def licence_section(article: Article) -> str:
+    """The licence page body: attribution (title, author, site, URL, date) and the licence."""
+    rows = [("Title", escape(article.title))]
+    if article.authors:
+        rows.append(("Author", escape(byline(article))))
+    if article.site_name:
+        rows.append(("Published by", escape(article.site_name)))
+    if article.source_url:
+        rows.append(("Original", _link(article.source_url)))
+    when = display_date(article)
+    if when:
+        rows.append(("Date", f'<time datetime="{iso_date(article)}">{escape(when)}</time>'))
+    items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    parts = ['<h2 class="licence-heading">Licence and attribution</h2>', f'<dl class="attribution">{items}</dl>']
+    lic = article.licence
+    if lic is None:
+        parts.append(f'<p class="licence-none">{escape(NO_LICENCE)}</p>')
+    else:
+        parts.append(
+            f'<p class="licence-name">Licence: <a rel="license" href="{escape(lic.url)}">{escape(lic.name)}</a>'
+            f" ({escape(lic.id)})</p>"
+        )
+        parts.append(f'<p class="licence-url">{_link(lic.url)}</p>')
+        if lic.statement:
+            parts.append(f'<blockquote class="licence-statement"><p>{escape(lic.statement)}</p></blockquote>')
+        conditions = licence_conditions(lic)
+        if conditions:
+            parts.append(
+                '<ul class="licence-conditions">' + "".join(f"<li>{escape(c)}</li>" for c in conditions) + "</ul>"
+            )
+    return '<section class="licence">' + "".join(parts) + "</section>"
