@@ -78,7 +78,7 @@ def media_type(path: Path) -> str | None:
 
 
 def image_key(path: Path) -> str:
-    """A stable, safe name for an embedded image: 'images/<hash8>-<name>'."""
-    digest = hashlib.sha256(str(path).encode()).hexdigest()[:8]
+    """A stable, safe name for an embedded image: 'images/<content-hash8>-<name>'."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.name).strip("-.") or "image"
     return f"images/{digest}-{stem}"
