@@ -99,4 +99,4 @@ def licence_section(article: Article) -> str:
             parts.append(
                 '<ul class="licence-conditions">' + "".join(f"<li>{escape(c)}</li>" for c in conditions) + "</ul>"
             )
-    return '<section class="licence">' + "".join(parts) + "</section>"
+    return '<section class="licence" epub:type="copyright-page">' + "".join(parts) + "</section>"
