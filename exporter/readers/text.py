@@ -94,9 +94,9 @@ def _hard_wrapped(lines: list[str]) -> bool:
     return min(widths) >= 50 and max(widths) - min(widths) <= 25
 
 
-def _ends_sentence(block: str) -> bool:
-    """True when the block ends with sentence punctuation (closing quotes and brackets ignored)."""
-    return block.rstrip("\"”’'»)]").endswith((".", ",", ";", ":", "!", "?", "…"))
+def _ends_sentence(block: str, marks: tuple[str, ...] = (".", ",", ";", ":", "!", "?", "…")) -> bool:
+    """True when the block ends with one of ``marks`` (closing quotes and brackets ignored)."""
+    return block.rstrip("\"”’'»)]").endswith(marks)
 
 
 def _is_dek(block: str) -> bool:
@@ -110,7 +110,7 @@ def _is_heading(block: str) -> bool:
     if _SHORTCODE_LINE.match(block) or block.startswith("["):
         return False
     words = block.split()
-    if not 2 <= len(words) <= HEADING_MAX_WORDS or _ends_sentence(block):
+    if not 2 <= len(words) <= HEADING_MAX_WORDS or _ends_sentence(block, (".", ",", ";", ":", "…")):
         return False
     letters = [c for c in block if c.isalpha()]
     if letters and all(c.isupper() for c in letters):

@@ -1,0 +1,140 @@
+"""The command line: `exporter export` and `exporter inspect`. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from exporter import __version__
+from exporter.errors import ExporterError
+from exporter.pipeline import FORMATS, ItemResult, Options, clean_raw, iter_raw, run_export
+
+EXPORT_EXAMPLE = """\b
+Examples:
+  exporter export article.txt                  # output/<slug>.epub, .pdf, manifest.json
+  exporter export saved-pages/ -o books -f epub --paper letter
+  exporter inspect page.html                   # what the cleaner found and did
+
+\b
+Exit status: 0 all items exported, 1 some failed (the others are written), 2 usage error.
+"""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="exporter")
+def main() -> None:
+    """Turn archived web articles (WordPress posts, saved pages, text dumps) into EPUB 3 and PDF."""
+
+
+@main.command(epilog=EXPORT_EXAMPLE)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder for the books and manifest.json.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    help="Output format; repeat for several. Default: epub and pdf.",
+)
+@click.option(
+    "--paper", type=click.Choice(["a4", "letter", "a5"]), default="a4", show_default=True, help="PDF paper size."
+)
+@click.option(
+    "--media",
+    "media_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Local copy of wp-content/uploads; images are taken from here, never from the network.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines; errors and the summary only.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list each item's warnings (cleaner decisions).")
+def export(
+    inputs: tuple[Path, ...],
+    output_dir: Path,
+    formats: tuple[str, ...],
+    paper: str,
+    media_dir: Path | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Export INPUTS (.txt, .html/.htm files or folders of them) as EPUB and PDF."""
+    options = Options(
+        output_dir=output_dir, formats=tuple(dict.fromkeys(formats)) or FORMATS, paper=paper, media_dir=media_dir
+    )
+
+    def progress(n: int, result: ItemResult) -> None:
+        if not result.ok:
+            click.echo(f"error: {result.source_path}: {result.error}", err=True)
+        elif not quiet:
+            names = ", ".join(str(o["path"]) for o in result.outputs)
+            click.echo(f"[{n}] {result.title} -> {names}", err=True)
+        if verbose:
+            for warning in result.warnings:
+                click.echo(f"    {warning}", err=True)
+
+    try:
+        results = run_export(list(inputs), options, progress)
+    except OSError as exc:
+        raise click.ClickException(f"{output_dir}: cannot write output ({exc.strerror or exc})") from None
+    failed = [r for r in results if not r.ok]
+    summary = f"exported {len(results) - len(failed)} of {len(results)} item(s) to {output_dir}/"
+    if failed:
+        summary += f"; {len(failed)} failed: " + ", ".join(r.source_path for r in failed)
+    click.echo(summary, err=True)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--media",
+    "media_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Local copy of wp-content/uploads.",
+)
+def inspect(inputs: tuple[Path, ...], media_dir: Path | None) -> None:
+    """Show what the cleaner finds and does for each item of INPUTS, without writing books."""
+    options = Options(output_dir=Path("."), media_dir=media_dir)
+    failed = 0
+    for item in iter_raw(list(inputs)):
+        if isinstance(item, tuple):
+            failed += 1
+            click.echo(f"error: {item[0]}: {item[1].message}", err=True)
+            continue
+        try:
+            article = clean_raw(item, options)
+        except ExporterError as exc:
+            failed += 1
+            click.echo(f"error: {item.source_path}: {exc.message}", err=True)
+            continue
+        lic = f"{article.licence.id} <{article.licence.url}>" if article.licence else "none found"
+        fields = [
+            ("title", article.title),
+            ("subtitle", article.subtitle),
+            ("authors", ", ".join(article.authors)),
+            ("date", article.published.isoformat() if article.published else None),
+            ("source", article.source_url),
+            ("site", article.site_name),
+            ("language", article.language),
+            ("licence", lic),
+            ("images", str(len(article.images))),
+            ("words", str(len(article.body.split()))),
+        ]
+        click.echo(str(article.source_path))
+        for key, value in fields:
+            if value:
+                click.echo(f"  {key + ':':10} {value}")
+        click.echo("  decisions:")
+        for warning in article.warnings:
+            click.echo(f"    - {warning}")
+    sys.exit(1 if failed else 0)
