@@ -15,9 +15,8 @@ _DECOR = (
 )
 # "black-horizontal", "divider-2", "img_0042.jpg", "icon-share.png"
 DECORATIVE = re.compile(
-    rf"^(?:[a-z0-9]+[-_])*(?:{_DECOR})(?:[-_][a-z0-9]+)*(?:\.(?:jpe?g|png|gif|svg|webp))?$"
-    r"|^[\w-]+\.(?:jpe?g|png|gif|svg|webp)$",
-    re.IGNORECASE,
+    rf"^(?:[a-z0-9]+[-_])*(?:{_DECOR})(?:[-_][a-z0-9]+)*(?:\.(?:jpe?g|png|gif|svg|webp))?$"  # lowercase slugs
+    r"|^[\w-]+\.(?i:jpe?g|png|gif|svg|webp)$"
 )
 LABEL_BLOCKS = ("p", "div", "span", "h2", "h3", "h4", "h5", "h6", "figcaption")
 

@@ -30,7 +30,7 @@ def read_text(path: Path) -> RawArticle:
     if len(title.split()) > 40:
         raise InputError("first line is not a title (over 40 words); expected 'Title' then a blank line", path)
     subtitle = None
-    if blocks and _is_dek(blocks[0]):
+    if len(blocks) > 1 and _is_dek(blocks[0]):
         subtitle = blocks.pop(0)
     warnings = list(decoded.warnings)
     html_parts: list[str] = []

