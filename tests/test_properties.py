@@ -19,7 +19,7 @@ from exporter.readers.text import read_text
 # Words that cannot spell a shortcode-free label ("line", "icon"...) or a licence statement.
 WORD = st.text(alphabet="abcdefABCDEFéßدرسپ0123456789", min_size=1, max_size=8)
 PUNCT = st.sampled_from([" ", " ", " ", ", ", ". ", "; ", " & ", " < ", ' "', "” ", "’", " (", ") ", " – "])
-MARKUP = st.sampled_from(["em", "strong", "a", "span", "sup", "code", "b", "i", "q", "small", "div", "blockquote"])
+MARKUP = st.sampled_from(["em", "strong", "a", "span", "sup", "u", "b", "i", "q", "small", "div", "blockquote"])
 NOISE = st.sampled_from(
     [
         "[5]",

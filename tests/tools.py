@@ -71,9 +71,20 @@ def pdftotext(path: Path, *, first: int | None = None, last: int | None = None, 
     return subprocess.run([*cmd, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+def pdf_reading_text(path: Path, running_head: str) -> str:
+    """The PDF's text without running heads and page numbers, pages joined: what a reader reads in order."""
+    pages = pdftotext(path).split("\f")
+    kept = []
+    for page in pages:
+        lines = [line for line in page.splitlines() if line.strip()]
+        lines = [ln for ln in lines if ln.strip() != running_head and not re.fullmatch(r"\s*\d+\s*/\s*\d+\s*", ln)]
+        kept.append("\n".join(lines))
+    return "\n".join(kept)
+
+
 def flat(text: str) -> str:
     """Whitespace collapsed and end-of-line hyphenation joined, for phrase checks on PDF text."""
-    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+    text = re.sub(r"(\w)[\u2010-]\n(\w)", r"\1\2", text)  # pdftotext marks hyphenation with U+2010
     text = text.replace("\u00ad", "")
     return " ".join(text.split())
 

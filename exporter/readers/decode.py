@@ -78,9 +78,7 @@ def decode_bytes(data: bytes, path: Path, *, is_html: bool = False) -> DecodedTe
     guessed = "cp1252"
     if "\ufffd" in text:  # bytes cp1252 leaves undefined: Latin-1 maps every byte
         text, guessed = data.decode("latin-1"), "latin-1"
-    return DecodedText(
-        text, guessed, digest, [f"not valid UTF-8; read as {guessed} (guessed, no charset declared)"]
-    )
+    return DecodedText(text, guessed, digest, [f"not valid UTF-8; read as {guessed} (guessed, no charset declared)"])
 
 
 def _looks_binary(data: bytes) -> bool:

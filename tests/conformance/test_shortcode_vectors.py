@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from exporter.clean.handlers import Handler, Registry
 from exporter.clean.handlers import Action as HandlerAction
+from exporter.clean.handlers import Handler, Registry
 from exporter.clean.shortcodes import (
     ShortcodeMatch,
     find_shortcodes,
@@ -51,6 +51,7 @@ SKIP_IDS = {
         "WordPress runs shortcodes inside HTML tags (then KSES-filters them); we never touch brackets in tags",
     ),
     "data_escaping#5": "core [caption] markup of non-HTML5 themes; our caption converter makes <figure>",
+    "data_escaping2#6": "WordPress takes '<' + anything as an HTML tag; like an HTML parser we read '<[' as text",
 }
 TEXTURIZE_SKIP = "we do not texturize; only texturized shortcode attributes are checked (read back as ASCII)"
 LONE_TAG = re.compile(r"\[([A-Za-z_][A-Za-z0-9_-]*)(\s[^\]]*)\]\Z")

@@ -1,0 +1,409 @@
+"""PDF writer: one Article to a print-ready PDF through WeasyPrint.
+
+The layout lives in ``styles/print.css`` plus one ``styles/paper-<name>.css`` per paper size. WeasyPrint is
+imported on first use and kept, with one FontConfiguration and the parsed stylesheets, for the whole process.
+Every resource WeasyPrint asks for goes through :class:`LocalOnlyFetcher` (built by :func:`make_url_fetcher`):
+``data:`` URIs and local files inside the allowed folders only, never the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import threading
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import lxml.html
+from lxml import etree
+
+from exporter import __version__
+from exporter.errors import UsageError
+from exporter.model import Article
+from exporter.writers import pages
+
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher
+
+STYLES_DIR = Path(__file__).resolve().parents[2] / "styles"
+PAPERS = ("a4", "letter", "a5")
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "ckb", "sd", "ug", "dv"})
+
+# Elements that never belong in an article body handed to WeasyPrint: they change metadata, fetch or embed
+# resources, or restyle the page. The cleaner removes them already; the writer does not rely on that.
+_DROPPED_TAGS = ("link", "meta", "base", "title", "script", "style", "iframe", "object", "embed", "frame")
+# Phrasing elements a footnote body may keep; any other element inside a note becomes a span.
+_INLINE_TAGS = frozenset(
+    "a abbr b bdi bdo br cite code del dfn em i img ins kbd mark q s samp small span strong sub sup time u var "
+    "wbr".split()
+)
+_MAX_URL_IN_WARNING = 200
+# Elements holding lines of text: indexed so a second layout pass can relax their orphans rule.
+_LINE_BLOCKS = tuple("p li dd dt blockquote pre td th figcaption div h2 h3 h4 h5 h6".split())
+_MAX_LAYOUT_PASSES = 4
+
+_lock = threading.RLock()
+_cache: dict[str, Any] = {}
+
+
+def _weasyprint() -> Any:
+    """The weasyprint module, imported once per process (the import costs most of a second)."""
+    module = _cache.get("weasyprint")
+    if module is None:
+        with _lock:
+            module = _cache.get("weasyprint")
+            if module is None:
+                import weasyprint  # deliberately lazy: the import costs most of a second
+
+                module = _cache["weasyprint"] = weasyprint
+    return module
+
+
+def _font_config() -> Any:
+    """The process-wide FontConfiguration."""
+    config = _cache.get("font_config")
+    if config is None:
+        with _lock:
+            config = _cache.get("font_config")
+            if config is None:
+                from weasyprint.text.fonts import FontConfiguration
+
+                config = _cache["font_config"] = FontConfiguration()
+    return config
+
+
+def _stylesheets(paper: str) -> list[Any]:
+    """The parsed print.css and paper-<paper>.css, cached per paper."""
+    key = f"css:{paper}"
+    sheets = _cache.get(key)
+    if sheets is None:
+        weasyprint = _weasyprint()
+        font_config = _font_config()
+        with _lock:
+            sheets = _cache.get(key)
+            if sheets is None:
+                fetcher = make_url_fetcher([STYLES_DIR])
+                sheets = [
+                    weasyprint.CSS(filename=STYLES_DIR / name, url_fetcher=fetcher, font_config=font_config)
+                    for name in ("print.css", f"paper-{paper}.css")
+                ]
+                _cache[key] = sheets
+    return sheets
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= _MAX_URL_IN_WARNING else url[:_MAX_URL_IN_WARNING] + "…"
+
+
+def make_url_fetcher(roots: list[Path]) -> URLFetcher:
+    """A WeasyPrint URL fetcher that serves ``data:`` URIs and files inside ``roots`` (or styles/) only.
+
+    Everything else (http, https, ftp, files elsewhere, symlinks leading out) is refused without opening a
+    connection; the fetcher's ``refused`` list records each refused URL.
+    """
+    return _fetcher_class()(roots)
+
+
+def _fetcher_class() -> type:
+    cls = _cache.get("fetcher_class")
+    if cls is not None:
+        return cls
+    _weasyprint()
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalOnlyFetcher(URLFetcher):
+        """Serves ``data:`` URIs and files under the allowed roots; refuses everything else."""
+
+        def __init__(self, roots: list[Path]) -> None:
+            super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False)
+            self.roots = [Path(os.path.realpath(r)) for r in [*roots, STYLES_DIR]]
+            self.refused: list[str] = []
+
+        def local_path(self, url: str) -> Path | None:
+            """The real path of an allowed ``file:`` URL, or None."""
+            try:
+                parts = urlsplit(url)
+                if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+                    return None
+                real = Path(os.path.realpath(url2pathname(parts.path)))
+                if any(real.is_relative_to(root) for root in self.roots) and real.is_file():
+                    return real
+            except (OSError, ValueError):
+                return None
+            return None
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme == "data":
+                return super().fetch(url, headers)
+            path = self.local_path(url) if scheme == "file" else None
+            if path is None:
+                self.refused.append(url)
+                raise ValueError(f"refused by the exporter (only local files in the input folders): {_short(url)}")
+            media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": media_type})
+
+    with _lock:
+        _cache.setdefault("fetcher_class", LocalOnlyFetcher)
+    return _cache["fetcher_class"]
+
+
+def _w3c_datetime(when: datetime) -> str:
+    """A W3C date-time WeasyPrint accepts (seconds, numeric zone); naive datetimes are taken as UTC."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    offset = when.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{when:%Y-%m-%dT%H:%M:%S}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _head(article: Article) -> str:
+    parts = ['<meta charset="utf-8">', f"<title>{escape(article.title)}</title>"]
+    parts += [f'<meta name="author" content="{escape(a)}">' for a in article.authors]
+    if article.subtitle:
+        parts.append(f'<meta name="description" content="{escape(article.subtitle)}">')
+    if article.subjects:
+        keywords = ", ".join(s.replace(",", " ").strip() for s in article.subjects)
+        parts.append(f'<meta name="keywords" content="{escape(keywords)}">')
+    if article.published is not None:
+        parts.append(f'<meta name="dcterms.created" content="{_w3c_datetime(article.published)}">')
+    parts.append(f'<meta name="generator" content="exporter {escape(__version__)}">')
+    return "<head>" + "".join(parts) + "</head>"
+
+
+def _flatten_note(body: str) -> list[Any]:
+    """A note body as inline content: block elements become spans (a note sits inside a paragraph)."""
+    holder = lxml.html.fragment_fromstring(body, create_parent="span")
+    for el in holder.iter():
+        if el is holder or not isinstance(el.tag, str):
+            continue
+        if el.tag not in _INLINE_TAGS:
+            el.attrib.clear()
+            el.tag = "span"
+            el.set("class", "fn-block")
+    return [holder.text or "", *list(holder)]
+
+
+def _transform_body(article: Article) -> tuple[Any, list[str]]:
+    """The body as an lxml tree ready for print: notes as footnote floats, image keys as file URIs.
+
+    Elements that fetch, embed or restyle (``link``, ``meta``, ``style``...) are dropped. Block elements get a
+    ``data-b`` index so that a later layout pass can adjust them (see :func:`_notes_away_from_calls`).
+    """
+    warnings: list[str] = []
+    root = lxml.html.fragment_fromstring(article.body or "", create_parent="div")
+    root.set("class", "article-body")
+
+    for tag in _DROPPED_TAGS:
+        for _ in root.iter(tag):
+            warnings.append(f"PDF: dropped a <{tag}> element from the body")
+        etree.strip_elements(root, tag, with_tail=False)
+    for el in root.iter("a"):
+        if "attachment" in (el.get("rel") or "").lower().split():
+            del el.attrib["rel"]
+            warnings.append("PDF: ignored rel=attachment on a link")
+
+    images = {img.key: img for img in article.images}
+    for el in list(root.iter("img")):
+        src = (el.get("src") or "").strip()
+        if src in images:
+            el.set("src", Path(images[src].path).resolve().as_uri())
+        elif src and ":" not in src.split("/", 1)[0]:
+            warnings.append(f"PDF: image {_short(src)!r} is not one of the article's images; left out")
+            el.drop_tree()
+
+    notes = {fn.id: fn for fn in article.footnotes}
+    placed: set[str] = set()
+    for sup in list(root.iter("sup")):
+        if "noteref" not in (sup.get("class") or "").split():
+            continue
+        note_id = sup.get("data-note") or ""
+        note = notes.get(note_id)
+        label = sup.text_content().strip() or (note.label if note else "")
+        if note is None or note.body is None or note_id in placed:
+            if note is None:
+                warnings.append(f"PDF: note reference {note_id!r} has no note; kept as a citation marker")
+            sup.attrib.clear()
+            sup.set("class", "citation" if note_id not in placed else "noteref-again")
+            continue
+        placed.add(note_id)
+        span = etree.Element("span", {"class": "footnote", "data-label": label or note.label})
+        first, *children = _flatten_note(note.body)
+        span.text = first
+        span.extend(children)
+        span.tail = sup.tail
+        sup.getparent().replace(sup, span)
+
+    for index, el in enumerate(el for el in root.iter(*_LINE_BLOCKS) if el is not root):
+        el.set("data-b", str(index))
+    return root, warnings
+
+
+def _document_html(article: Article, body: Any) -> str:
+    """The whole print document: head (PDF metadata), title block, body, licence page last."""
+    lang = article.language or ""
+    dir_attr = ' dir="rtl"' if lang.split("-")[0].lower() in RTL_LANGUAGES else ""
+    body_html = lxml.html.tostring(body, encoding="unicode", method="html")
+    return (
+        f'<!DOCTYPE html><html lang="{escape(lang)}"{dir_attr}>{_head(article)}<body>'
+        f'<article class="article">{pages.title_block(article)}{body_html}</article>'
+        # The licence page's wording is English whatever the article's language.
+        f'<div class="licence-page" lang="en" dir="ltr">{pages.licence_section(article)}</div></body></html>'
+    )
+
+
+def build_html(article: Article) -> tuple[str, list[str]]:
+    """The whole print document for one article (title block, body, licence page) and its warnings."""
+    body, warnings = _transform_body(article)
+    return _document_html(article, body), warnings
+
+
+def _notes_away_from_calls(document: Any) -> tuple[list[str], dict[str, int]]:
+    """Find footnotes not set on the page of their call, and the blocks whose orphans rule caused it.
+
+    WeasyPrint 70, when only ``orphans - 1`` lines of a paragraph fit at the foot of a page, moves the page's
+    footnotes to the next page to make room for one more line (and does not always move them back when the
+    paragraph goes to the next page after all). Returns a message per displaced note and, for each such page,
+    the ``data-b`` index of the paragraph at the top of the next page with the orphans value that avoids it.
+    Reads WeasyPrint's page boxes; returns nothing if their shape is not the expected one.
+    """
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox
+
+    messages: list[str] = []
+    fixes: dict[str, int] = {}
+    try:
+        first_lines: list[Any] = []  # per page, the block holding the page's first line of text
+        away_pages: list[int] = []
+        for number, page in enumerate(document.pages, start=1):
+            calls, notes, first = [], set(), None
+            for child in page._page_box.children:
+                if isinstance(child, FootnoteAreaBox):
+                    notes.update(id(box.element) for box in child.children)
+                elif not isinstance(child, MarginBox):
+                    stack = [(child, None)]
+                    while stack:
+                        box, parent = stack.pop()
+                        if getattr(box, "footnote", None) is not None:
+                            calls.append(box.footnote.element)
+                        if first is None and isinstance(box, LineBox):
+                            first = parent
+                        stack.extend((c, box) for c in reversed(getattr(box, "children", None) or []))
+            first_lines.append(first)
+            away = [el for el in calls if id(el) not in notes]
+            for el in away:
+                messages.append(f"PDF: footnote {el.get('data-label')!r} is not on page {number}, where its call is")
+            if away:
+                away_pages.append(number)
+        for number in away_pages:
+            # The paragraph that starts or continues at the top of the next page took the notes' room.
+            block = first_lines[number] if number < len(first_lines) else None
+            key = block.element.get("data-b") if block is not None and block.element is not None else None
+            if key is not None and block.style["orphans"] > 1:
+                fixes[key] = block.style["orphans"] - 1
+    except (AttributeError, KeyError, TypeError, IndexError):
+        return [], {}
+    return messages, fixes
+
+
+class _Collector(logging.Handler):
+    """Collects WeasyPrint's error messages (unusable resources) logged by this thread."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.thread = threading.get_ident()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
+
+
+def _render(html: str, fetcher: Any, paper: str) -> Any:
+    """Lay out ``html`` with the print styles (a WeasyPrint Document)."""
+    weasyprint = _weasyprint()
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher)
+    return document.render(stylesheets=_stylesheets(paper), font_config=_font_config())
+
+
+def _check_paper(paper: str) -> None:
+    if paper not in PAPERS:
+        raise UsageError(f"unknown paper {paper!r} (choose from {', '.join(PAPERS)})")
+
+
+def _fetch_warnings(fetcher: Any, logged: list[str]) -> list[str]:
+    warnings: list[str] = []
+    for url in fetcher.refused:
+        message = f"PDF: refused to load {_short(url)} (only data: URIs and local files in the input folders)"
+        if message not in warnings:
+            warnings.append(message)
+    for message in logged:
+        if any(_short(url) in message or url in message for url in fetcher.refused):
+            continue
+        text = f"PDF: {message}"
+        if text not in warnings:
+            warnings.append(text)
+    return warnings
+
+
+class _LogCapture:
+    """Context manager: WeasyPrint's error messages logged by this thread while it is active."""
+
+    def __enter__(self) -> list[str]:
+        self.handler = _Collector()
+        logging.getLogger("weasyprint").addHandler(self.handler)
+        return self.handler.messages
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger("weasyprint").removeHandler(self.handler)
+
+
+def render_html(html: str, path: Path, *, paper: str = "a4", resource_roots: list[Path]) -> list[str]:
+    """Render a complete HTML document to ``path`` with the print styles and the local-only fetcher.
+
+    Returns warnings: each refused URL, and WeasyPrint's complaints about unusable resources.
+    Errors inside WeasyPrint propagate; nothing is written then.
+    """
+    _check_paper(paper)
+    fetcher = make_url_fetcher(resource_roots)
+    with _LogCapture() as logged:
+        data = _render(html, fetcher, paper).write_pdf()
+    path.write_bytes(data)
+    return _fetch_warnings(fetcher, logged)
+
+
+def write_pdf(article: Article, path: Path, *, paper: str = "a4", resource_roots: list[Path]) -> list[str]:
+    """Write ``article`` as a print-ready PDF at ``path``; returns warnings (refused or unusable resources).
+
+    ``paper`` is ``a4``, ``letter`` or ``a5``. Only files inside ``resource_roots`` (and the styles folder)
+    are read; nothing is fetched from the network. The same article always gives the same bytes.
+    Errors inside WeasyPrint propagate; nothing is written then.
+    """
+    _check_paper(paper)
+    body, warnings = _transform_body(article)
+    blocks = {el.get("data-b"): el for el in body.iter(*_LINE_BLOCKS) if el.get("data-b") is not None}
+    fetcher = make_url_fetcher(resource_roots)
+    with _LogCapture() as logged:
+        for attempt in range(_MAX_LAYOUT_PASSES):
+            document = _render(_document_html(article, body), fetcher, paper)
+            if not article.footnotes:
+                break
+            away, fixes = _notes_away_from_calls(document)
+            changed = False
+            for key, orphans in fixes.items():
+                el = blocks.get(key)
+                if el is not None and el.get("data-orphans") is None:
+                    el.set("data-orphans", str(orphans))
+                    changed = True
+            if not away or not changed or attempt == _MAX_LAYOUT_PASSES - 1:
+                warnings += away
+                break
+        data = document.write_pdf()
+    path.write_bytes(data)
+    return warnings + _fetch_warnings(fetcher, logged)
