@@ -14,9 +14,9 @@ from ebooklib import epub
 from lxml import etree
 
 from exporter.model import Article, Footnote
+from exporter.writers import STYLES_DIR
 from exporter.writers.pages import iso_date, licence_section, title_block
 
-STYLES = Path(__file__).resolve().parents[2] / "styles"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _NOTEREF = re.compile(r'<sup class="noteref" data-note="([^"]+)">(.*?)</sup>', re.DOTALL)
 _HEADING = re.compile(r"<(h[23])(\s[^>]*)?>(.*?)</\1>", re.DOTALL)
@@ -61,7 +61,7 @@ def write_epub(article: Article, path: Path) -> list[str]:
     _accessibility(book, article)
 
     css = epub.EpubItem(
-        uid="style", file_name="style.css", media_type="text/css", content=(STYLES / "epub.css").read_bytes()
+        uid="style", file_name="style.css", media_type="text/css", content=(STYLES_DIR / "epub.css").read_bytes()
     )
     book.add_item(css)
     for image in article.images:

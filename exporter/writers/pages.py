@@ -71,16 +71,15 @@ def licence_conditions(licence: Licence) -> list[str]:
 
 def licence_section(article: Article) -> str:
     """The licence page body: attribution (title, author, site, URL, date) and the licence."""
-    rows = [("Title", escape(article.title))]
-    if article.authors:
-        rows.append(("Author", escape(byline(article))))
-    if article.site_name:
-        rows.append(("Published by", escape(article.site_name)))
-    if article.source_url:
-        rows.append(("Original", _link(article.source_url)))
+    missing = '<span class="not-stated">not stated in the source</span>'
     when = display_date(article)
-    if when:
-        rows.append(("Date", f'<time datetime="{iso_date(article)}">{escape(when)}</time>'))
+    rows = [
+        ("Title", escape(article.title)),
+        ("Author", escape(byline(article)) if article.authors else missing),
+        ("Published by", escape(article.site_name) if article.site_name else missing),
+        ("Original", _link(article.source_url) if article.source_url else missing),
+        ("Date", f'<time datetime="{iso_date(article)}">{escape(when)}</time>' if when else missing),
+    ]
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     parts = ['<h2 class="licence-heading">Licence and attribution</h2>', f'<dl class="attribution">{items}</dl>']
     lic = article.licence

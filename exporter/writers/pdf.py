@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-import os
 import threading
 from datetime import UTC, datetime
 from html import escape
@@ -25,12 +24,12 @@ from lxml import etree
 from exporter import __version__
 from exporter.errors import UsageError
 from exporter.model import Article
-from exporter.writers import pages
+from exporter.resources import Resolver
+from exporter.writers import STYLES_DIR, pages
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
 
-STYLES_DIR = Path(__file__).resolve().parents[2] / "styles"
 PAPERS = ("a4", "letter", "a5")
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "ckb", "sd", "ug", "dv"})
 
@@ -121,7 +120,7 @@ def _fetcher_class() -> type:
 
         def __init__(self, roots: list[Path]) -> None:
             super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False)
-            self.roots = [Path(os.path.realpath(r)) for r in [*roots, STYLES_DIR]]
+            self.resolver = Resolver(roots=[*roots, STYLES_DIR])
             self.refused: list[str] = []
 
         def local_path(self, url: str) -> Path | None:
@@ -130,12 +129,10 @@ def _fetcher_class() -> type:
                 parts = urlsplit(url)
                 if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
                     return None
-                real = Path(os.path.realpath(url2pathname(parts.path)))
-                if any(real.is_relative_to(root) for root in self.roots) and real.is_file():
-                    return real
+                path = Path(url2pathname(parts.path))
+                return path.resolve() if self.resolver.is_allowed(path) else None
             except (OSError, ValueError):
                 return None
-            return None
 
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
             scheme = url.split(":", 1)[0].lower() if ":" in url else ""
