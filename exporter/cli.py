@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import lxml.html
 
 from exporter import __version__
 from exporter.errors import ExporterError
@@ -128,7 +129,16 @@ def inspect(inputs: tuple[Path, ...], media_dir: Path | None) -> None:
             ("language", article.language),
             ("licence", lic),
             ("images", str(len(article.images))),
-            ("words", str(len(article.body.split()))),
+            (
+                "words",
+                str(
+                    len(
+                        lxml.html.fragment_fromstring(article.body or "<p></p>", create_parent="div")
+                        .text_content()
+                        .split()
+                    )
+                ),
+            ),
         ]
         click.echo(str(article.source_path))
         for key, value in fields:

@@ -152,3 +152,40 @@ def test_pdf_text_fonts_metadata_and_layout(books: dict[str, Path]) -> None:
         if "/A" in a.get_object()
     ]
     assert CC_URL in links
+
+
+def theme_books(books: dict[str, Path]) -> tuple[Path, Path]:
+    stem = "how-a-laundromat-became-the-memory-of-millbrook-lane"
+    return books[f"{stem}.epub"], books[f"{stem}.pdf"]
+
+
+def test_saved_page_books_keep_the_article_and_none_of_the_chrome(books: dict[str, Path]) -> None:
+    from tests.test_html_reader import THEME_CHROME
+
+    epub, pdf = theme_books(books)
+    title = "How a Laundromat Became the Memory of Millbrook Lane"
+    epub_body = epub_documents(epub)["EPUB/article.xhtml"]
+    epub_all = epub_text(epub)
+    pdf_all = flat(pdf_reading_text(pdf, title))
+    words = [c for c in THEME_CHROME if not c.startswith("<") and c not in ("onload", "TAGS")]
+    words.remove("How a Laundromat Became the Memory")  # the title belongs on the title page, not in the body
+    words.remove("a waiting list of donors")  # the dek, likewise
+    for chrome in words:
+        assert chrome not in epub_body, chrome
+        assert chrome not in pdf_all.replace(title, ""), chrome
+    for markup in ("<script", "<iframe", "<form", "onload", "onclick", "javascript:"):
+        assert markup not in epub_body
+    for text in (
+        "The dryers still tumble on the ground floor of 14 Millbrook Lane",
+        "one very large brass door knocker that nobody has managed to explain",
+        "A concordance pinned inside the lid of the first box",
+        "The photographs are just the proof.",
+    ):
+        assert text in epub_all and text in pdf_all, text
+    assert '<span lang="fa" dir="rtl">نانوایی کریمی</span>' in epub_body
+    assert "bg_collapse" not in epub_all and "premium_newsticker" not in epub_all
+    assert '<sup class="citation">[27]</sup><sup class="citation">[28]</sup>' in epub_body
+    assert re.search(r'<img [^>]*src="images/[0-9a-f]{8}-archive-shelves\.jpg"', epub_body)
+    assert "Imogen Vasquez-Thorne" in pdf_all and "Northgate Ledger" in pdf_all
+    assert pdfinfo(pdf)["Author"] == "Imogen Vasquez-Thorne"
+    assert len(PdfReader(pdf).pages[0].images) == 1  # the local photograph, embedded
