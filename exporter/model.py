@@ -16,9 +16,23 @@ Canonical body conventions (the cleaner produces them, the writers render them):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+
+@dataclass
+class Attachment:
+    """A media item of a WordPress site (WXR ``attachment``): the image a gallery or caption refers to."""
+
+    id: str
+    url: str
+    title: str = ""
+    caption: str = ""
+    alt: str = ""
+    parent: str | None = None
+    """Post id of the post the file was uploaded to (``wp:post_parent``), if any."""
 
 
 @dataclass
@@ -43,6 +57,31 @@ class RawArticle:
     warnings: list[str] = field(default_factory=list)
     source_hash: str = ""
     """SHA-256 of the input bytes this article came from (stable identifiers, resume)."""
+    slug: str | None = None
+    """The post's own slug (WordPress ``post_name``), preferred for output names."""
+    post_type: str = "post"
+    status: str = "publish"
+    content_format: str = "html"
+    """``html``: rendered HTML (saved pages, text dumps); ``classic``: raw post_content that WordPress would run
+    through wpautop; ``blocks``: block-editor post_content (``<!-- wp:`` delimiters, no wpautop)."""
+    footnotes_meta: str | None = None
+    """The block editor's ``footnotes`` post meta: a JSON list of {"id", "content"}."""
+    attachments: Mapping[str, Attachment] = field(default_factory=dict)
+    """The site's attachments by post id (shared between the articles of one export)."""
+    source_xml: str | None = None
+    """The original ``<item>`` XML of a WXR post, kept for archival packaging."""
+
+
+@dataclass
+class Skipped:
+    """A post the reader saw but does not export (its status or type was not asked for)."""
+
+    source_path: Path
+    post_id: str | None
+    title: str
+    post_type: str
+    status: str
+    reason: str
 
 
 @dataclass
