@@ -10,12 +10,14 @@ import lxml.html
 
 from exporter import __version__
 from exporter.errors import ExporterError
+from exporter.model import Skipped
 from exporter.pipeline import FORMATS, ItemResult, Options, clean_raw, iter_raw, run_export
 
 EXPORT_EXAMPLE = """\b
 Examples:
   exporter export article.txt                  # output/<slug>.epub, .pdf, manifest.json
   exporter export saved-pages/ -o books -f epub --paper letter
+  exporter export site.wordpress.xml --media wp-content/uploads --bundle "Collected posts"
   exporter inspect page.html                   # what the cleaner found and did
 
 \b
@@ -57,6 +59,23 @@ def main() -> None:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Local copy of wp-content/uploads; images are taken from here, never from the network.",
 )
+@click.option("--bundle", metavar="TITLE", help="Write one EPUB and one PDF holding every article, titled TITLE.")
+@click.option(
+    "--status",
+    "statuses",
+    default="publish",
+    show_default=True,
+    metavar="LIST",
+    help="WXR: post statuses to export, comma-separated (publish,draft,private,future,pending).",
+)
+@click.option(
+    "--type",
+    "types",
+    default="post,page",
+    show_default=True,
+    metavar="LIST",
+    help="WXR: post types to export, comma-separated (post,page or custom types).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines; errors and the summary only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list each item's warnings (cleaner decisions).")
 def export(
@@ -65,20 +84,35 @@ def export(
     formats: tuple[str, ...],
     paper: str,
     media_dir: Path | None,
+    bundle: str | None,
+    statuses: str,
+    types: str,
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Export INPUTS (.txt, .html/.htm files or folders of them) as EPUB and PDF."""
+    """Export INPUTS (WordPress WXR .xml exports, saved .html pages, .txt dumps, or folders of them)."""
     options = Options(
-        output_dir=output_dir, formats=tuple(dict.fromkeys(formats)) or FORMATS, paper=paper, media_dir=media_dir
+        output_dir=output_dir,
+        formats=tuple(dict.fromkeys(formats)) or FORMATS,
+        paper=paper,
+        media_dir=media_dir,
+        statuses=_names(statuses, "--status"),
+        types=_names(types, "--type"),
+        bundle=bundle.strip() if bundle and bundle.strip() else None,
     )
+    if bundle is not None and options.bundle is None:
+        raise click.BadParameter("the bundle needs a title", param_hint="--bundle")
 
-    def progress(n: int, result: ItemResult) -> None:
-        if not result.ok:
+    def progress(n: int, total: int, result: ItemResult) -> None:
+        if result.error is not None:
             click.echo(f"error: {result.source_path}: {result.error}", err=True)
+        elif result.skipped is not None:
+            if verbose:
+                click.echo(f"skipped: {result.title} (post {result.post_id}): {result.skipped}", err=True)
+            return
         elif not quiet:
-            names = ", ".join(str(o["path"]) for o in result.outputs)
-            click.echo(f"[{n}] {result.title} -> {names}", err=True)
+            names = ", ".join(str(o["path"]) for o in result.outputs) or "cleaned for the bundle"
+            click.echo(f"[{n}/{total}] {result.title} -> {names}", err=True)
         if verbose:
             for warning in result.warnings:
                 click.echo(f"    {warning}", err=True)
@@ -87,12 +121,27 @@ def export(
         results = run_export(list(inputs), options, progress)
     except OSError as exc:
         raise click.ClickException(f"{output_dir}: cannot write output ({exc.strerror or exc})") from None
-    failed = [r for r in results if not r.ok]
-    summary = f"exported {len(results) - len(failed)} of {len(results)} item(s) to {output_dir}/"
+    failed = [r for r in results if r.error is not None]
+    skipped = [r for r in results if r.skipped is not None]
+    done = [r for r in results if r.ok]
+    summary = f"exported {len(done)} of {len(done) + len(failed)} item(s) to {output_dir}/"
+    if options.bundle and done:
+        summary += f" as one bundle ({', '.join(str(o['path']) for o in done[0].outputs)})"
+    if skipped:
+        summary += f"; skipped {len(skipped)} by status or type"
     if failed:
-        summary += f"; {len(failed)} failed: " + ", ".join(r.source_path for r in failed)
+        names = ", ".join(f"{r.source_path} ({r.title})" if r.title else r.source_path for r in failed)
+        summary += f"; {len(failed)} failed: {names}"
     click.echo(summary, err=True)
     sys.exit(1 if failed else 0)
+
+
+def _names(value: str, option: str) -> frozenset[str]:
+    """A comma-separated option as a set of names."""
+    names = frozenset(v.strip() for v in value.split(",") if v.strip())
+    if not names:
+        raise click.BadParameter("give at least one name", param_hint=option)
+    return names
 
 
 @main.command()
@@ -107,7 +156,10 @@ def inspect(inputs: tuple[Path, ...], media_dir: Path | None) -> None:
     """Show what the cleaner finds and does for each item of INPUTS, without writing books."""
     options = Options(output_dir=Path("."), media_dir=media_dir)
     failed = 0
-    for item in iter_raw(list(inputs)):
+    for item in iter_raw(list(inputs), options):
+        if isinstance(item, Skipped):
+            click.echo(f"{item.source_path}: post {item.post_id} {item.title!r}: {item.reason}")
+            continue
         if isinstance(item, tuple):
             failed += 1
             click.echo(f"error: {item[0]}: {item[1].message}", err=True)

@@ -6,19 +6,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from exporter.errors import InputError
-from exporter.model import RawArticle
+from exporter.model import RawArticle, Skipped
 
 SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".xml")
+DEFAULT_STATUSES = frozenset({"publish"})
+DEFAULT_TYPES = frozenset({"post", "page"})
 
 
-def expand_inputs(paths: list[Path]) -> Iterator[Path | InputError]:
+def expand_inputs(paths: list[Path]) -> list[Path | InputError]:
     """Files as given, and the supported files inside folders (sorted, recursive, hidden ones skipped).
 
-    Yields an InputError in place of a path that is missing or a folder with no supported file.
+    An InputError stands in place of a path that is missing or a folder with no supported file.
     """
+    out: list[Path | InputError] = []
     for path in paths:
         if not path.exists():
-            yield InputError("no such file or folder", path)
+            out.append(InputError("no such file or folder", path))
         elif path.is_dir():
             found = sorted(
                 p
@@ -28,23 +31,43 @@ def expand_inputs(paths: list[Path]) -> Iterator[Path | InputError]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
-                yield InputError(f"folder holds no supported files ({', '.join(SUFFIXES)})", path)
-            yield from found
+                out.append(InputError(f"folder holds no supported files ({', '.join(SUFFIXES)})", path))
+            out.extend(found)
         else:
-            yield path
+            out.append(path)
+    return out
 
 
-def read_file(path: Path) -> list[RawArticle]:
-    """Read one input file into one or more raw articles, by its suffix."""
+def read_file(
+    path: Path, statuses: frozenset[str] = DEFAULT_STATUSES, types: frozenset[str] = DEFAULT_TYPES
+) -> Iterator[RawArticle | Skipped]:
+    """Read one input file into raw articles (and, for WXR, the posts it skips), by its suffix."""
     suffix = path.suffix.lower()
     if suffix == ".txt":
         from exporter.readers.text import read_text
 
-        return [read_text(path)]
-    if suffix in (".html", ".htm", ".xhtml"):
+        yield read_text(path)
+    elif suffix in (".html", ".htm", ".xhtml"):
         from exporter.readers.html import read_html
 
-        return [read_html(path)]
-    if suffix == ".xml":
-        raise InputError("WordPress WXR exports are not supported yet", path)
-    raise InputError(f"unsupported file type '{suffix or '(none)'}' (expected {', '.join(SUFFIXES)})", path)
+        yield read_html(path)
+    elif suffix == ".xml":
+        from exporter.readers.wxr import iter_wxr
+
+        yield from iter_wxr(path, statuses=statuses, types=types)
+    else:
+        raise InputError(f"unsupported file type '{suffix or '(none)'}' (expected {', '.join(SUFFIXES)})", path)
+
+
+def count_items(
+    path: Path, statuses: frozenset[str] = DEFAULT_STATUSES, types: frozenset[str] = DEFAULT_TYPES
+) -> int:
+    """How many articles ``read_file`` will yield (for progress); 1 for a page or text, 0 if unreadable."""
+    if path.suffix.lower() != ".xml":
+        return 1
+    from exporter.readers.wxr import count_wxr
+
+    try:
+        return count_wxr(path, statuses=statuses, types=types)
+    except InputError:
+        return 1

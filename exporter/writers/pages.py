@@ -69,8 +69,11 @@ def licence_conditions(licence: Licence) -> list[str]:
     return [_CONDITIONS[e] for e in elements if e in _CONDITIONS]
 
 
-def licence_section(article: Article) -> str:
-    """The licence page body: attribution (title, author, site, URL, date) and the licence."""
+def licence_section(article: Article, *, standalone: bool = True) -> str:
+    """The licence page body: attribution (title, author, site, URL, date) and the licence.
+
+    ``standalone`` is the book's own licence page; otherwise a block closing one article of a bundle.
+    """
     missing = '<span class="not-stated">not stated in the source</span>'
     when = display_date(article)
     rows = [
@@ -81,7 +84,11 @@ def licence_section(article: Article) -> str:
         ("Date", f'<time datetime="{iso_date(article)}">{escape(when)}</time>' if when else missing),
     ]
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    parts = ['<h2 class="licence-heading">Licence and attribution</h2>', f'<dl class="attribution">{items}</dl>']
+    heading = "h2" if standalone else "h3"
+    parts = [
+        f'<{heading} class="licence-heading">Licence and attribution</{heading}>',
+        f'<dl class="attribution">{items}</dl>',
+    ]
     lic = article.licence
     if lic is None:
         parts.append(f'<p class="licence-none">{escape(NO_LICENCE)}</p>')
@@ -98,4 +105,42 @@ def licence_section(article: Article) -> str:
             parts.append(
                 '<ul class="licence-conditions">' + "".join(f"<li>{escape(c)}</li>" for c in conditions) + "</ul>"
             )
+    if not standalone:
+        return '<section class="licence licence-block">' + "".join(parts) + "</section>"
     return '<section class="licence" epub:type="copyright-page">' + "".join(parts) + "</section>"
+
+
+def bundle_title_block(title: str, articles: list[Article]) -> str:
+    """The title page of a bundle: its title, the sites it draws on and how many articles it holds."""
+    sites = sorted({a.site_name for a in articles if a.site_name})
+    parts = [f'<h1 class="title bundle-title">{escape(title)}</h1>']
+    if sites:
+        parts.append(f'<p class="site">{escape(", ".join(sites))}</p>')
+    count = len(articles)
+    parts.append(f'<p class="count">{count} article{"s" if count != 1 else ""}</p>')
+    return '<header class="title-block">' + "".join(parts) + "</header>"
+
+
+def licences_overview(articles: list[Article], *, links: list[str] | None = None) -> str:
+    """The closing page of a bundle: each article with its licence (or that none was found).
+
+    ``links`` gives, per article, the href of its place in the book (for a linked title).
+    """
+    rows = []
+    for n, article in enumerate(articles):
+        title = escape(article.title)
+        if links:
+            title = f'<a href="{escape(links[n])}">{title}</a>'
+        lic = article.licence
+        if lic is None:
+            what = f'<span class="licence-none">{escape(NO_LICENCE.split(".")[0])}.</span>'
+        else:
+            what = f'<a rel="license" href="{escape(lic.url)}">{escape(lic.name)}</a> ({escape(lic.id)})'
+        who = f" — {escape(byline(article))}" if article.authors else ""
+        rows.append(f"<li><p>{title}{who}</p><p>{what}</p></li>")
+    return (
+        '<section class="licence licences-overview" epub:type="copyright-page">'
+        '<h2 class="licence-heading">Licences of the articles</h2>'
+        "<p>Each article in this collection keeps its own licence and attribution:</p>"
+        f'<ol class="licence-list">{"".join(rows)}</ol></section>'
+    )

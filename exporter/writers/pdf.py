@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import mimetypes
 import threading
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -375,6 +377,32 @@ def render_html(html: str, path: Path, *, paper: str = "a4", resource_roots: lis
     return _fetch_warnings(fetcher, logged)
 
 
+def _line_blocks(body: Any) -> dict[str, Any]:
+    return {el.get("data-b"): el for el in body.iter(*_LINE_BLOCKS) if el.get("data-b") is not None}
+
+
+def _layout(make_html: Callable[[], str], blocks: dict[str, Any], has_notes: bool, fetcher: Any, paper: str) -> Any:
+    """Lay out the document, re-laying it out (at most a few times) while footnotes land away from their calls.
+
+    Returns the WeasyPrint document and a warning per note still away from its call.
+    """
+    away: list[str] = []
+    for attempt in range(_MAX_LAYOUT_PASSES):
+        document = _render(make_html(), fetcher, paper)
+        if not has_notes:
+            return document, []
+        away, fixes = _notes_away_from_calls(document)
+        changed = False
+        for key, orphans in fixes.items():
+            el = blocks.get(key)
+            if el is not None and el.get("data-orphans") is None:
+                el.set("data-orphans", str(orphans))
+                changed = True
+        if not away or not changed or attempt == _MAX_LAYOUT_PASSES - 1:
+            break
+    return document, away
+
+
 def write_pdf(article: Article, path: Path, *, paper: str = "a4", resource_roots: list[Path]) -> list[str]:
     """Write ``article`` as a print-ready PDF at ``path``; returns warnings (refused or unusable resources).
 
@@ -384,23 +412,71 @@ def write_pdf(article: Article, path: Path, *, paper: str = "a4", resource_roots
     """
     _check_paper(paper)
     body, warnings = _transform_body(article)
-    blocks = {el.get("data-b"): el for el in body.iter(*_LINE_BLOCKS) if el.get("data-b") is not None}
     fetcher = make_url_fetcher(resource_roots)
     with _LogCapture() as logged:
-        for attempt in range(_MAX_LAYOUT_PASSES):
-            document = _render(_document_html(article, body), fetcher, paper)
-            if not article.footnotes:
-                break
-            away, fixes = _notes_away_from_calls(document)
-            changed = False
-            for key, orphans in fixes.items():
-                el = blocks.get(key)
-                if el is not None and el.get("data-orphans") is None:
-                    el.set("data-orphans", str(orphans))
-                    changed = True
-            if not away or not changed or attempt == _MAX_LAYOUT_PASSES - 1:
-                warnings += away
-                break
+        document, away = _layout(
+            lambda: _document_html(article, body), _line_blocks(body), bool(article.footnotes), fetcher, paper
+        )
         data = document.write_pdf()
     path.write_bytes(data)
-    return warnings + _fetch_warnings(fetcher, logged)
+    return warnings + away + _fetch_warnings(fetcher, logged)
+
+
+def _bundle_html(title: str, articles: list[Article], bodies: list[Any]) -> str:
+    """One print document for many articles: cover, contents with page numbers, the articles, licences page."""
+    language = Counter(a.language for a in articles).most_common(1)[0][0] or ""
+    authors = list(dict.fromkeys(name for a in articles for name in a.authors))
+    head = ['<meta charset="utf-8">', f"<title>{escape(title)}</title>"]
+    head += [f'<meta name="author" content="{escape(a)}">' for a in authors]
+    dates = [a.published for a in articles if a.published is not None]
+    if dates:
+        head.append(f'<meta name="dcterms.created" content="{_w3c_datetime(max(dates))}">')
+    head.append(f'<meta name="generator" content="exporter {escape(__version__)}">')
+    anchors = [f"article-{n}" for n in range(1, len(articles) + 1)]
+    contents = "".join(
+        f'<li><a href="#{anchor}">{escape(a.title)}</a></li>' for anchor, a in zip(anchors, articles, strict=True)
+    )
+    parts = [
+        f'<!DOCTYPE html><html lang="{escape(language)}"><head>{"".join(head)}</head><body>',
+        f'<div class="bundle-cover">{pages.bundle_title_block(title, articles)}</div>',
+        '<nav class="contents" lang="en" dir="ltr"><h2 class="contents-heading">Contents</h2>',
+        f"<ol>{contents}</ol></nav>",
+    ]
+    for anchor, article, body in zip(anchors, articles, bodies, strict=True):
+        lang = article.language or ""
+        dir_attr = ' dir="rtl"' if lang.split("-")[0].lower() in RTL_LANGUAGES else ""
+        body_html = lxml.html.tostring(body, encoding="unicode", method="html")
+        parts.append(
+            f'<article class="article bundle-article" id="{anchor}" lang="{escape(lang)}"{dir_attr}>'
+            f"{pages.title_block(article)}{body_html}"
+            f'<div lang="en" dir="ltr">{pages.licence_section(article, standalone=False)}</div></article>'
+        )
+    links = [f"#{anchor}" for anchor in anchors]
+    parts.append(
+        f'<div class="licence-page" lang="en" dir="ltr">{pages.licences_overview(articles, links=links)}</div>'
+    )
+    return "".join(parts) + "</body></html>"
+
+
+def write_pdf_bundle(
+    title: str, articles: list[Article], path: Path, *, paper: str = "a4", resource_roots: list[Path]
+) -> list[str]:
+    """Write several articles as one PDF: cover, printed contents with page numbers, each article with its own
+    title block and licence block, and a closing page listing every article's licence. Returns warnings."""
+    _check_paper(paper)
+    bodies, warnings, blocks = [], [], {}
+    for n, article in enumerate(articles, 1):
+        body, body_warnings = _transform_body(article)
+        for el in body.iter(*_LINE_BLOCKS):
+            if el.get("data-b") is not None:
+                el.set("data-b", f"{n}.{el.get('data-b')}")
+        blocks.update(_line_blocks(body))
+        bodies.append(body)
+        warnings += body_warnings
+    fetcher = make_url_fetcher(resource_roots)
+    has_notes = any(a.footnotes for a in articles)
+    with _LogCapture() as logged:
+        document, away = _layout(lambda: _bundle_html(title, articles, bodies), blocks, has_notes, fetcher, paper)
+        data = document.write_pdf()
+    path.write_bytes(data)
+    return warnings + away + _fetch_warnings(fetcher, logged)
