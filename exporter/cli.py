@@ -12,6 +12,7 @@ from exporter import __version__
 from exporter.errors import ExporterError
 from exporter.model import Skipped
 from exporter.pipeline import FORMATS, ItemResult, Options, clean_raw, iter_raw, run_export
+from exporter.readers.wxr import NON_ARTICLE_TYPES
 
 EXPORT_EXAMPLE = """\b
 Examples:
@@ -102,6 +103,9 @@ def export(
     )
     if bundle is not None and options.bundle is None:
         raise click.BadParameter("the bundle needs a title", param_hint="--bundle")
+    internal = sorted(options.types & NON_ARTICLE_TYPES)
+    if internal:
+        raise click.BadParameter(f"not article post types: {', '.join(internal)}", param_hint="--type")
 
     def progress(n: int, total: int, result: ItemResult) -> None:
         if result.error is not None:

@@ -27,7 +27,9 @@ def assert_one_line_error(stderr: str, *needles: str) -> None:
         ("empty.txt", b"", "file is empty"),
         ("binary.txt", bytes(range(256)) * 4, "not a text file (binary data)"),
         ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "unsupported file type '.jpg'"),
-        ("site.xml", b"<rss/>", "WXR exports are not supported yet"),
+        ("site.xml", b"<rss/>", "not a WordPress WXR export"),
+        ("feed.xml", b"<rss><channel><item><title>x</title></item></channel></rss>", "not a WordPress WXR export"),
+        ("broken.xml", b"<rss><channel>", "not well-formed XML"),
     ],
 )
 def test_bad_file_gets_one_line_and_exit_1(tmp_path: Path, name: str, data: bytes, message: str) -> None:

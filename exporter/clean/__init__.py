@@ -1,6 +1,7 @@
 """The cleaner: RawArticle in, one canonical sanitized Article out.
 
 Stages run in a fixed order, each a small transform over the HTML string or the tree:
+WordPress post content (wpautop, block delimiters, more/nextpage; string) → footnotes (string) →
 shortcodes (string) → sanitize (string) → details, headings, labels, licence, citations, images,
 right-to-left runs, nesting (tree) → XHTML.
 """
@@ -11,8 +12,11 @@ import uuid
 
 import lxml.html
 
+from exporter.clean.blocks import prepare_post_content
 from exporter.clean.citations import mark_citations, unlink_dangling
 from exporter.clean.direction import language_of_text, mark_rtl
+from exporter.clean.footnotes import extract_footnotes
+from exporter.clean.gallery import registry_for
 from exporter.clean.handlers import Registry, apply_shortcodes
 from exporter.clean.images import resolve_images
 from exporter.clean.labels import drop_image_labels
@@ -35,7 +39,11 @@ def article_id(raw: RawArticle) -> str:
 def clean(raw: RawArticle, resolver: Resolver | None = None, registry: Registry | None = None) -> Article:
     """Turn what a reader found into a clean Article; every decision is listed in ``warnings``."""
     warnings = list(raw.warnings)
-    html, shortcode_warnings = apply_shortcodes(raw.html, registry)
+    html, content_warnings = prepare_post_content(raw.html, raw.content_format)
+    warnings += content_warnings
+    html, footnotes, note_warnings = extract_footnotes(html, raw.footnotes_meta)
+    warnings += note_warnings
+    html, shortcode_warnings = apply_shortcodes(html, registry or registry_for(raw))
     warnings += shortcode_warnings
     html = sanitize_html(html)
     root = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
@@ -51,9 +59,13 @@ def clean(raw: RawArticle, resolver: Resolver | None = None, registry: Registry 
     images, image_warnings = resolve_images(root, resolver, raw.base_dir)
     warnings += image_warnings
 
-    language = raw.language or language_of_text(root.text_content()) or "en"
+    detected = language_of_text(root.text_content())
+    language = raw.language or detected or "en"
     if not raw.language:
         warnings.append(f"language not declared; assumed '{language}' from the text's script")
+    elif detected and detected != language.split("-")[0]:
+        warnings.append(f"text is mostly in '{detected}' script; language set to '{detected}', not '{language}'")
+        language = detected
     mark_rtl(root, language.split("-")[0])
 
     wrap_loose_inline(root)
@@ -77,6 +89,7 @@ def clean(raw: RawArticle, resolver: Resolver | None = None, registry: Registry 
         post_id=raw.post_id,
         subjects=list(raw.subjects),
         licence=licence,
+        footnotes=footnotes,
         images=images,
         warnings=warnings,
         source_hash=raw.source_hash,

@@ -59,9 +59,7 @@ def read_file(
         raise InputError(f"unsupported file type '{suffix or '(none)'}' (expected {', '.join(SUFFIXES)})", path)
 
 
-def count_items(
-    path: Path, statuses: frozenset[str] = DEFAULT_STATUSES, types: frozenset[str] = DEFAULT_TYPES
-) -> int:
+def count_items(path: Path, statuses: frozenset[str] = DEFAULT_STATUSES, types: frozenset[str] = DEFAULT_TYPES) -> int:
     """How many articles ``read_file`` will yield (for progress); 1 for a page or text, 0 if unreadable."""
     if path.suffix.lower() != ".xml":
         return 1

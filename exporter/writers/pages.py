@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import unquote
 
 from exporter.model import Article, Licence
 
@@ -41,7 +42,14 @@ def byline(article: Article) -> str:
 
 
 def _link(url: str) -> str:
-    return f'<a href="{escape(url)}">{escape(url)}</a>'
+    """A link whose text is the URL as a reader would type it (percent-escapes of non-ASCII decoded)."""
+    try:
+        shown = unquote(url, errors="strict")
+    except UnicodeDecodeError:
+        shown = url
+    if any(c.isspace() or ord(c) < 32 for c in shown):
+        shown = url  # decoding must not hide or invent characters
+    return f'<a href="{escape(url)}">{escape(shown)}</a>'
 
 
 def title_block(article: Article) -> str:
