@@ -80,7 +80,10 @@ def reference_wpautop(text: str, br: bool = True) -> str:
     text = _sub(rf"(</?{_B}[^>]*>)\s*</p>", r"\1", text)
     if br:
         text = re.sub(
-            r"<(script|style|svg|math).*?</\1>", lambda m: m.group().replace("\n", "<WPPreserveNewline />"), text, flags=re.S
+            r"<(script|style|svg|math).*?</\1>",
+            lambda m: m.group().replace("\n", "<WPPreserveNewline />"),
+            text,
+            flags=re.S,
         )
         text = text.replace("<br>", "<br />").replace("<br/>", "<br />")
         text = _sub(r"(?<!<br />)\s*\n", "<br />\n", text)

@@ -15,7 +15,6 @@ from exporter.clean.labels import drop_image_labels, is_image_label
 from exporter.clean.licence import detect_licence, licence_from_statement, licence_from_url
 from exporter.clean.sanitize import sanitize_html, to_xhtml
 from exporter.clean.structure import expand_details, fix_nesting, wrap_loose_inline
-from exporter.errors import InputError
 from exporter.model import RawArticle
 
 
@@ -196,9 +195,10 @@ def test_clean_same_input_same_id(tmp_path: Path) -> None:
     assert a.id == b.id != c.id
 
 
-def test_clean_rejects_an_article_with_no_text_left(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no article text"):
-        clean(raw("<script>x()</script><p>[premium_newsticker id=1]</p>", tmp_path))
+def test_an_article_with_no_text_left_says_so(tmp_path: Path) -> None:
+    article = clean(raw("<script>x()</script><p>[premium_newsticker id=1]</p>", tmp_path))
+    assert article.body == '<p class="empty-note">The source holds no text for this article.</p>'
+    assert any("no article text" in w for w in article.warnings)
 
 
 def test_unresolved_remote_image_keeps_alt_text_and_is_never_fetched(tmp_path: Path) -> None:
@@ -216,3 +216,13 @@ def test_local_image_is_resolved_inside_the_input_folder_only(tmp_path: Path) ->
     article = clean(raw(html, tmp_path))
     assert [i.path.name for i in article.images] == ["pic.png"]
     assert article.body.count("<img") == 1 and 'src="images/' in article.body
+
+
+def test_relative_links_are_made_absolute_or_unwrapped(tmp_path: Path) -> None:
+    html = '<p><a href="/wiki/Archive">Archive</a> <a href="//cdn.example/x">cdn</a> <a href="notes.html">n</a></p>'
+    with_base = clean(raw(html, tmp_path, source_url="https://example.org/post/1/"))
+    assert '<a href="https://example.org/wiki/Archive">Archive</a>' in with_base.body
+    assert '<a href="https://cdn.example/x">cdn</a>' in with_base.body
+    assert '<a href="https://example.org/post/1/notes.html">n</a>' in with_base.body
+    without = clean(raw(html, tmp_path))
+    assert "/wiki/" not in without.body and "notes.html" not in without.body and "Archive" in without.body

@@ -512,7 +512,6 @@ def test_epubcheck_accepts_the_note_markup(e2e_article, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="epub writer repeats id='ref-ID' on every call of a note cited twice", strict=True)
 def test_epubcheck_accepts_a_note_cited_twice(tmp_path: Path) -> None:
     raw = RawArticle(source_path=Path("moz.html"), html=WIKI_HTML, title="Mozilla", language="en")
     path = tmp_path / "moz.epub"

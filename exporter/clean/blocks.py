@@ -93,6 +93,8 @@ def prepare_post_content(content: str, content_format: str) -> tuple[str, list[s
             page = _render_blocks(page, warnings)
             page = _autoembed(page, urls)
         else:
+            if "wp:" in page:  # stray closers or malformed delimiters: invisible comments, removed before autop
+                page = _render_blocks(page, warnings)
             page = wpautop(_autoembed(page, urls))
         if page.strip():
             rendered.append(page)
@@ -103,7 +105,7 @@ def prepare_post_content(content: str, content_format: str) -> tuple[str, list[s
             f"{len(urls)} bare URL(s) on a line or in a paragraph of their own kept as links (no oEmbed): {shown}"
         )
     out = f"\n{PAGE_BREAK}\n".join(rendered)
-    if has_blocks and _LEFTOVER_DELIMITER.search(out):
+    if _LEFTOVER_DELIMITER.search(out):
         out = _LEFTOVER_DELIMITER.sub("&lt;!--", out)
         warnings.append("unterminated block delimiter comment kept as text")
     return out, warnings

@@ -16,8 +16,8 @@ def gallery_figures(attachments: list[Attachment]) -> str:
     parts = []
     for att in attachments:
         caption = f"<figcaption>{escape(att.caption)}</figcaption>" if att.caption.strip() else ""
-        alt = att.alt or att.caption or att.title
-        parts.append(f'<figure><img src="{escape(att.url)}" alt="{escape(alt)}"/>{caption}</figure>')
+        # WordPress uses only the alt text meta; a title is often a camera file name, not a description.
+        parts.append(f'<figure><img src="{escape(att.url)}" alt="{escape(att.alt)}"/>{caption}</figure>')
     return "".join(parts)
 
 

@@ -35,7 +35,7 @@ CLASSES = {"sup": {"reference", "noteref", "citation"}, "hr": {"page-break"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 # Characters XML 1.0 forbids (C0 controls but tab/newline/return, lone surrogates, U+FFFE/U+FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-OUR_CLASSES = frozenset({"citation", "noteref", "image-missing", "page-break"})
+OUR_CLASSES = frozenset({"citation", "noteref", "image-missing", "page-break", "empty-note"})
 
 
 def sanitize_html(html: str) -> str:

@@ -229,14 +229,17 @@ def _number_headings(body: str) -> tuple[str, list[tuple[str, str]]]:
 def _article_html(body: str, footnotes: list[Footnote], *, wrap: bool = True) -> str:
     """The article's section: noterefs become pop-up note links, notes follow as asides."""
     notes = {n.id: n for n in footnotes if n.body}
+    calls: Counter[str] = Counter()
 
     def ref(m: re.Match[str]) -> str:
         note = notes.get(m.group(1))
         if note is None:
             return f'<sup class="citation">{m.group(2)}</sup>'
+        calls[note.id] += 1  # a note cited again gets its own anchor; the backlink goes to the first call
+        anchor = f"ref-{note.id}" if calls[note.id] == 1 else f"ref-{note.id}-{calls[note.id]}"
         return (
             f'<sup><a epub:type="noteref" role="doc-noteref" href="#note-{note.id}" '
-            f'id="ref-{note.id}">{m.group(2)}</a></sup>'
+            f'id="{anchor}">{m.group(2)}</a></sup>'
         )
 
     asides = "".join(
