@@ -80,6 +80,16 @@ class TestPages:
         assert out.replace("\n", "") == f"<p>One</p>{PAGE_BREAK}<p>Two</p>"
         assert warnings == [PAGES_WARNING.format(2)]
 
+    def test_warnings_are_summed_over_pages(self) -> None:
+        text = "a<!--more-->b<!--nextpage-->c<!--more-->d\n\n<!-- /wp:x --><!-- /wp:y -->"
+        out, warnings = classic(text)
+        assert out == f"<p>ab</p>\n\n{PAGE_BREAK}\n<p>cd</p>\n"
+        assert warnings == [
+            PAGES_WARNING.format(2),
+            "removed 2 <!--more--> marker(s): the whole post is kept",
+            "removed 2 block closing delimiter(s) without an opening one",
+        ]
+
     def test_empty_last_page_adds_no_break(self) -> None:
         out, warnings = classic("a<!--nextpage-->")
         assert out == "<p>a</p>\n"
@@ -120,11 +130,14 @@ class TestBlockDelimiters:
     def test_saved_html_is_kept_and_nesting_is_flattened(self) -> None:
         text = (
             '<!-- wp:columns {"align":"wide"} -->\n<div class="wp-block-columns alignwide">'
-            "<!-- wp:column -->\n<div class=\"wp-block-column\"><!-- wp:paragraph -->\n<p>a</p>\n<!-- /wp:paragraph -->"
+            '<!-- wp:column -->\n<div class="wp-block-column"><!-- wp:paragraph -->\n<p>a</p>\n<!-- /wp:paragraph -->'
             "</div>\n<!-- /wp:column --></div>\n<!-- /wp:columns -->"
         )
         out, warnings = blocks(text)
-        assert out == '\n<div class="wp-block-columns alignwide">\n<div class="wp-block-column">\n<p>a</p>\n</div>\n</div>\n'
+        assert (
+            out
+            == '\n<div class="wp-block-columns alignwide">\n<div class="wp-block-column">\n<p>a</p>\n</div>\n</div>\n'
+        )
         assert warnings == []
 
     def test_namespaced_blocks_and_json_with_tricky_strings(self) -> None:
@@ -136,9 +149,9 @@ class TestBlockDelimiters:
 
     def test_dynamic_void_blocks_are_dropped_with_a_warning(self) -> None:
         text = (
-            "<p>a</p>\n<!-- wp:latest-posts {\"postsToShow\":3} /-->\n<!-- wp:archives /-->\n"
-            "<!-- wp:navigation --><!-- wp:navigation-link {\"label\":\"x\"} /-->"
-            "<!-- wp:navigation-link {\"label\":\"y\"} /--><!-- /wp:navigation -->\n"
+            '<p>a</p>\n<!-- wp:latest-posts {"postsToShow":3} /-->\n<!-- wp:archives /-->\n'
+            '<!-- wp:navigation --><!-- wp:navigation-link {"label":"x"} /-->'
+            '<!-- wp:navigation-link {"label":"y"} /--><!-- /wp:navigation -->\n'
             '<!-- wp:block {"ref":42} /-->\n<!-- wp:jetpack/subscriptions /-->'
         )
         out, warnings = blocks(text)
@@ -150,7 +163,9 @@ class TestBlockDelimiters:
         assert any("jetpack/subscriptions" in w for w in warnings)
 
     def test_footnotes_block_is_dropped_silently(self) -> None:
-        out, warnings = blocks('<p>a<sup data-fn="x" class="fn"><a href="#x" id="x-link">1</a></sup></p>\n<!-- wp:footnotes /-->')
+        out, warnings = blocks(
+            '<p>a<sup data-fn="x" class="fn"><a href="#x" id="x-link">1</a></sup></p>\n<!-- wp:footnotes /-->'
+        )
         assert out == '<p>a<sup data-fn="x" class="fn"><a href="#x" id="x-link">1</a></sup></p>\n'
         assert warnings == []
 
@@ -201,8 +216,8 @@ class TestEmbeds:
 
     def test_legacy_embed_block_without_url_attribute(self) -> None:
         text = (
-            "<!-- wp:core-embed/vimeo -->\n<figure class=\"wp-block-embed-vimeo\"><div class=\"wp-block-embed__wrapper\">\n"
-            "https://vimeo.com/1\n</div></figure>\n<!-- /wp:core-embed/vimeo -->"
+            '<!-- wp:core-embed/vimeo -->\n<figure class="wp-block-embed-vimeo">'
+            '<div class="wp-block-embed__wrapper">\nhttps://vimeo.com/1\n</div></figure>\n<!-- /wp:core-embed/vimeo -->'
         )
         out, warnings = blocks(text)
         assert '<p><a href="https://vimeo.com/1">https://vimeo.com/1</a></p></div></figure>' in out
@@ -250,7 +265,10 @@ class TestBareUrls:
 
     def test_entities_in_the_url_are_kept(self) -> None:
         out, _ = classic("https://e.example/?a=1&amp;b=2&c=3")
-        assert out == '<p><a href="https://e.example/?a=1&amp;b=2&amp;c=3">https://e.example/?a=1&amp;b=2&amp;c=3</a></p>\n'
+        assert (
+            out
+            == '<p><a href="https://e.example/?a=1&amp;b=2&amp;c=3">https://e.example/?a=1&amp;b=2&amp;c=3</a></p>\n'
+        )
 
 
 # --------------------------------------------------------------------------------------------------------

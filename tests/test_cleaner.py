@@ -226,3 +226,12 @@ def test_relative_links_are_made_absolute_or_unwrapped(tmp_path: Path) -> None:
     assert '<a href="https://example.org/post/1/notes.html">n</a>' in with_base.body
     without = clean(raw(html, tmp_path))
     assert "/wiki/" not in without.body and "notes.html" not in without.body and "Archive" in without.body
+
+
+def test_definition_lists_stay_valid(tmp_path: Path) -> None:
+    caption_dl = clean(raw('<dl class="wp-caption"><dt class="wp-caption-dt"></dt></dl><p>Text.</p>', tmp_path))
+    assert caption_dl.body == "<p>Text.</p>"
+    orphan_dt = clean(raw("<dl><dt>Term only</dt></dl>", tmp_path))
+    assert orphan_dt.body == "<div><p>Term only</p></div>"
+    good = clean(raw("<dl><dt>Term</dt><dd>Meaning</dd></dl>", tmp_path))
+    assert good.body == "<dl><dt>Term</dt><dd>Meaning</dd></dl>"

@@ -62,6 +62,43 @@ _FIGURE_OPEN = re.compile(r"<figure\b[^>]*>", re.IGNORECASE)
 _SILENT_VOID = frozenset({"core/footnotes", "core/more", "core/nextpage"})
 
 
+@dataclass
+class _Notes:
+    """What was changed, summed over the pages of a post and turned into warnings at the end."""
+
+    more: int = 0
+    noteaser: bool = False
+    dropped: Counter[str] = field(default_factory=Counter)
+    stray: int = 0
+    malformed: int = 0
+    unclosed: list[str] = field(default_factory=list)
+    embeds: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+
+    def warnings(self) -> list[str]:
+        out: list[str] = []
+        if self.noteaser:
+            out.append("removed <!--noteaser-->: the teaser is kept in the full text")
+        if self.more:
+            out.append(f"removed {self.more} <!--more--> marker(s): the whole post is kept")
+        out += self.embeds
+        for name, count in self.dropped.items():
+            times = f" ({count}×)" if count > 1 else ""
+            out.append(f"dropped dynamic block {name}{times}: it has no saved HTML to export")
+        out += [f"block {name} is not closed: its content is kept" for name in self.unclosed]
+        if self.stray:
+            out.append(f"removed {self.stray} block closing delimiter(s) without an opening one")
+        if self.malformed:
+            out.append(f"removed {self.malformed} malformed block delimiter comment(s)")
+        if self.urls:
+            shown = ", ".join(self.urls[:5]) + (f" and {len(self.urls) - 5} more" if len(self.urls) > 5 else "")
+            out.append(
+                f"{len(self.urls)} bare URL(s) on a line or in a paragraph of their own kept as links (no oEmbed): "
+                f"{shown}"
+            )
+        return out
+
+
 def prepare_post_content(content: str, content_format: str) -> tuple[str, list[str]]:
     """Turn raw WordPress ``post_content`` into the HTML the shortcode stage expects.
 
@@ -85,25 +122,21 @@ def prepare_post_content(content: str, content_format: str) -> tuple[str, list[s
     if len(pages) > 1:
         warnings.append(f"post has {len(pages)} pages (<!--nextpage-->): kept as one article with section breaks")
 
-    urls: list[str] = []
+    notes = _Notes()
     rendered: list[str] = []
     for page in pages:
-        page = _remove_more(page, warnings)
+        page = _remove_more(page, notes)
         if has_blocks:
-            page = _render_blocks(page, warnings)
-            page = _autoembed(page, urls)
+            page = _render_blocks(page, notes)
+            page = _autoembed(page, notes.urls)
         else:
             if "wp:" in page:  # stray closers or malformed delimiters: invisible comments, removed before autop
-                page = _render_blocks(page, warnings)
-            page = wpautop(_autoembed(page, urls))
+                page = _render_blocks(page, notes)
+            page = wpautop(_autoembed(page, notes.urls))
         if page.strip():
             rendered.append(page)
 
-    if urls:
-        shown = ", ".join(urls[:5]) + (f" and {len(urls) - 5} more" if len(urls) > 5 else "")
-        warnings.append(
-            f"{len(urls)} bare URL(s) on a line or in a paragraph of their own kept as links (no oEmbed): {shown}"
-        )
+    warnings += notes.warnings()
     out = f"\n{PAGE_BREAK}\n".join(rendered)
     if _LEFTOVER_DELIMITER.search(out):
         out = _LEFTOVER_DELIMITER.sub("&lt;!--", out)
@@ -127,12 +160,12 @@ def _split_pages(content: str) -> list[str]:
     return content.split(_NEXTPAGE)
 
 
-def _remove_more(page: str, warnings: list[str]) -> str:
+def _remove_more(page: str, notes: _Notes) -> str:
     """Drop ``<!--more…-->`` markers (the text after ``more`` runs to the first ``-->`` on the same line)
     and ``<!--noteaser-->``."""
     if _NOTEASER in page:
         page = page.replace(_NOTEASER, "")
-        warnings.append("removed <!--noteaser-->: the teaser is kept in the full text")
+        notes.noteaser = True
     if _MORE_OPEN not in page:
         return page
     out: list[str] = []
@@ -160,7 +193,7 @@ def _remove_more(page: str, warnings: list[str]) -> str:
     if not count:
         return page
     out.append(page[pos:])
-    warnings.append(f"removed {count} <!--more--> marker(s): the whole post is kept")
+    notes.more += count
     return "".join(out)
 
 
@@ -231,42 +264,32 @@ def _attrs(raw: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _render_blocks(text: str, warnings: list[str]) -> str:
+def _render_blocks(text: str, notes: _Notes) -> str:
     """Remove the delimiters, keep the saved HTML, and render the few blocks that need it."""
     if "<!--" not in text:
         return text
     root = _Frame("", {})
     stack = [root]
-    dropped: Counter[str] = Counter()
-    stray = malformed = 0
     pos = 0
     for d in _delimiters(text):
         stack[-1].parts.append(text[pos : d.start])
         pos = d.end
         if d.malformed:
-            malformed += 1
+            notes.malformed += 1
         elif d.void:
-            stack[-1].parts.append(_render_void(d, dropped, warnings))
+            stack[-1].parts.append(_render_void(d, notes))
         elif not d.closer:
             stack.append(_Frame(d.name, d.attrs))
         elif len(stack) > 1:
             frame = stack.pop()
-            stack[-1].parts.append(_render_frame(frame, warnings))
+            stack[-1].parts.append(_render_frame(frame, notes))
         else:
-            stray += 1
+            notes.stray += 1
     stack[-1].parts.append(text[pos:])
     while len(stack) > 1:
         frame = stack.pop()
-        warnings.append(f"block {frame.name} is not closed: its content is kept")
-        stack[-1].parts.append(_render_frame(frame, warnings))
-
-    for name, count in dropped.items():
-        times = f" ({count}×)" if count > 1 else ""
-        warnings.append(f"dropped dynamic block {name}{times}: it has no saved HTML to export")
-    if stray:
-        warnings.append(f"removed {stray} block closing delimiter(s) without an opening one")
-    if malformed:
-        warnings.append(f"removed {malformed} malformed block delimiter comment(s)")
+        notes.unclosed.append(frame.name)
+        stack[-1].parts.append(_render_frame(frame, notes))
     return "".join(root.parts)
 
 
@@ -274,24 +297,24 @@ def _is_embed(name: str) -> bool:
     return name == "core/embed" or name.startswith("core-embed/")
 
 
-def _render_void(d: _Delimiter, dropped: Counter[str], warnings: list[str]) -> str:
+def _render_void(d: _Delimiter, notes: _Notes) -> str:
     if d.name in _SILENT_VOID:
         return ""
     if _is_embed(d.name) and isinstance(d.attrs.get("url"), str):
-        return _render_embed(d.name, d.attrs, "", warnings)
+        return _render_embed(d.name, d.attrs, "", notes)
     label = d.name
     if d.name == "core/block" and "ref" in d.attrs:
         label = f"core/block (reusable block {d.attrs['ref']})"
-    dropped[label] += 1
+    notes.dropped[label] += 1
     return ""
 
 
-def _render_frame(frame: _Frame, warnings: list[str]) -> str:
+def _render_frame(frame: _Frame, notes: _Notes) -> str:
     inner = "".join(frame.parts)
     if frame.name == "core/footnotes":
         return ""
     if _is_embed(frame.name):
-        return _render_embed(frame.name, frame.attrs, inner, warnings)
+        return _render_embed(frame.name, frame.attrs, inner, notes)
     if frame.name == "core/shortcode":
         return wpautop(inner)
     return inner
@@ -303,7 +326,7 @@ def _link(url: str) -> str:
     return f'<a href="{href}">{href}</a>'
 
 
-def _render_embed(name: str, attrs: dict[str, Any], inner: str, warnings: list[str]) -> str:
+def _render_embed(name: str, attrs: dict[str, Any], inner: str, notes: _Notes) -> str:
     """An embed block keeps its figure (and caption); the URL inside becomes a paragraph with a link.
 
     The URL comes from the ``url`` attribute, else from the text of ``div.wp-block-embed__wrapper``. A
@@ -317,9 +340,9 @@ def _render_embed(name: str, attrs: dict[str, Any], inner: str, warnings: list[s
         url = wrapper_text
     provider = attrs.get("providerNameSlug") or name.partition("/")[2]
     if not url:
-        warnings.append(f"embed block ({provider}) has no URL: its saved HTML is kept")
+        notes.embeds.append(f"embed block ({provider}) has no URL: its saved HTML is kept")
         return inner
-    warnings.append(f"embed block ({provider}): {url} kept as a link")
+    notes.embeds.append(f"embed block ({provider}): {url} kept as a link")
     paragraph = f"<p>{_link(url)}</p>"
     if wrapper is not None:
         if wrapper_text in ("", url, html.unescape(url)):

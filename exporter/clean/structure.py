@@ -64,6 +64,24 @@ def fix_nesting(root: HtmlElement) -> None:
     for p in list(root.iter("p")):
         if any(isinstance(c.tag, str) and c.tag in BLOCK for c in p):
             _split_paragraph(p)
+    for dl in list(root.iter("dl")):
+        _fix_definition_list(dl)
+
+
+def _fix_definition_list(dl: HtmlElement) -> None:
+    """A <dl> must hold dt/dd groups, each dt followed by a dd; otherwise its items become paragraphs."""
+    for item in list(dl):
+        if isinstance(item.tag, str) and item.tag in ("dt", "dd") and not _has_content(item):
+            item.drop_tree()
+    items = [c for c in dl if isinstance(c.tag, str)]
+    tags = [c.tag for c in items]
+    valid = bool(tags) and set(tags) <= {"dt", "dd", "div"} and tags[-1] == "dd" and tags[0] == "dt"
+    if valid:
+        return
+    dl.tag = "div"
+    for item in items:
+        if item.tag in ("dt", "dd"):
+            item.tag = "p"
 
 
 def _split_paragraph(p: HtmlElement) -> None:
