@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/exporter export fixtures -o output "$@"
+exec .venv/bin/exporter export fixtures --media fixtures/collection-media -o output "$@"
