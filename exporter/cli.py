@@ -9,6 +9,7 @@ import click
 import lxml.html
 
 from exporter import __version__
+from exporter.bag import payload_count, verify_bag
 from exporter.errors import ExporterError
 from exporter.model import Skipped
 from exporter.pipeline import FORMATS, ItemResult, Options, clean_raw, iter_raw, run_export
@@ -77,6 +78,23 @@ def main() -> None:
     metavar="LIST",
     help="WXR: post types to export, comma-separated (post,page or custom types).",
 )
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: the number of cores)."
+)
+@click.option(
+    "--item-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop an item that takes longer than this; the run goes on.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Skip items whose books exist and whose source is unchanged since the last run in -o.",
+)
+@click.option("--bag", is_flag=True, help="Make the output folder a BagIt bag (books under data/, SHA-256/512).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines; errors and the summary only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list each item's warnings (cleaner decisions).")
 def export(
@@ -88,6 +106,10 @@ def export(
     bundle: str | None,
     statuses: str,
     types: str,
+    jobs: int | None,
+    item_timeout: float,
+    resume: bool,
+    bag: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -100,7 +122,16 @@ def export(
         statuses=_names(statuses, "--status"),
         types=_names(types, "--type"),
         bundle=bundle.strip() if bundle and bundle.strip() else None,
+        item_timeout=item_timeout,
+        resume=resume,
+        bag=bag,
     )
+    if jobs is not None:
+        options.jobs = jobs
+    if resume and options.bundle:
+        raise click.BadParameter(
+            "cannot be combined with --bundle (a bundle is always written whole)", param_hint="--resume"
+        )
     if bundle is not None and options.bundle is None:
         raise click.BadParameter("the bundle needs a title", param_hint="--bundle")
     internal = sorted(options.types & NON_ARTICLE_TYPES)
@@ -125,6 +156,9 @@ def export(
         results = run_export(list(inputs), options, progress)
     except OSError as exc:
         raise click.ClickException(f"{output_dir}: cannot write output ({exc.strerror or exc})") from None
+    except ExporterError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
     failed = [r for r in results if r.error is not None]
     skipped = [r for r in results if r.skipped is not None]
     done = [r for r in results if r.ok]
@@ -204,3 +238,15 @@ def inspect(inputs: tuple[Path, ...], media_dir: Path | None) -> None:
         for warning in article.warnings:
             click.echo(f"    - {warning}")
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+def verify(folder: Path) -> None:
+    """Check the fixity of a bag made with `export --bag`: every file present and unchanged."""
+    problems = verify_bag(folder)
+    if problems:
+        for problem in problems:
+            click.echo(f"error: {folder}: {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {payload_count(folder)} files verified in {folder}")

@@ -5,12 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
 from exporter import __version__
+from exporter.bag import default_bagging_date, is_bag, make_bag, unbag
 from exporter.clean import clean
 from exporter.errors import ExporterError
 from exporter.model import Article, RawArticle, Skipped
@@ -19,6 +24,9 @@ from exporter.readers.dispatch import DEFAULT_STATUSES, DEFAULT_TYPES, count_ite
 from exporter.resources import Resolver
 
 FORMATS = ("epub", "pdf")
+TMP_DIR = ".exporter-tmp"
+MANIFEST_EVERY = 2.0
+"""Seconds between rewrites of manifest.json during a run (so --resume works after a killed run)."""
 
 
 @dataclass
@@ -32,6 +40,16 @@ class Options:
     statuses: frozenset[str] = DEFAULT_STATUSES
     types: frozenset[str] = DEFAULT_TYPES
     bundle: str | None = None
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    item_timeout: float | None = 120.0
+    resume: bool = False
+    pdf_variant: str | None = None
+    bag: bool = False
+
+    @property
+    def tmp_dir(self) -> Path:
+        """Where files are written before being renamed into place (same filesystem as the output)."""
+        return self.output_dir / TMP_DIR
 
 
 @dataclass
@@ -47,6 +65,11 @@ class ItemResult:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     skipped: str | None = None
+    source_sha256: str | None = None
+    published: datetime | None = None
+    """Not in the manifest: the publication date, for the bag's date."""
+    site_name: str | None = None
+    """Not in the manifest: the site, for the bag's Source-Organization."""
 
     @property
     def ok(self) -> bool:
@@ -62,7 +85,12 @@ class ItemResult:
         """The manifest entry (DESIGN §7)."""
         entry: dict[str, object] = {
             "title": self.title,
-            "source": {"path": self.source_path, "post_id": self.post_id, "url": self.url},
+            "source": {
+                "path": self.source_path,
+                "post_id": self.post_id,
+                "url": self.url,
+                "sha256": self.source_sha256,
+            },
             "licence": self.licence,
             "outputs": self.outputs,
             "warnings": self.warnings,
@@ -107,30 +135,48 @@ def clean_raw(raw: RawArticle, options: Options) -> Article:
     return clean(raw, Resolver(roots=roots, media_dir=options.media_dir))
 
 
-def output_slug(raw: RawArticle, article: Article) -> str:
+def output_slug(raw: RawArticle) -> str:
     """The file name stem: the post's own slug, else the title, else the post id."""
-    for candidate in (unquote(raw.slug or ""), article.title):
+    for candidate in (unquote(raw.slug or ""), " ".join(raw.title.split())):
         if slugify(candidate) != "article":
             return candidate
     return f"post-{raw.post_id}" if raw.post_id else "article"
 
 
-def _atomic_write(final: Path, write: Callable[[Path], list[str]]) -> tuple[dict[str, object], list[str]]:
-    """Write through a temporary name and rename, so a killed run never leaves a partial file."""
-    tmp = final.with_name(f".{final.name}.part-{os.getpid()}")
+def _write_all(
+    output_dir: Path, stem: str, writers: dict[str, Callable[[Path], list[str]]]
+) -> tuple[list[dict[str, object]], list[str]]:
+    """Write every format into the run's temporary folder, then rename them all into place.
+
+    An item shows up whole or not at all: a failure, a timeout or kill -9 leaves no book of it behind.
+    """
+    tmp_dir = output_dir / TMP_DIR
+    tmp_dir.mkdir(exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    warnings: list[str] = []
     try:
-        warnings = write(tmp)
-        os.replace(tmp, final)
+        for fmt, write in writers.items():
+            final = output_dir / f"{stem}.{fmt}"
+            tmp = tmp_dir / f"{final.name}.part-{os.getpid()}"
+            staged.append((tmp, final))
+            warnings += write(tmp)
+        outputs = []
+        for tmp, final in staged:
+            data = tmp.read_bytes()
+            outputs.append(
+                {
+                    "format": final.suffix[1:],
+                    "path": final.name,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "bytes": len(data),
+                }
+            )
+        for tmp, final in staged:
+            os.replace(tmp, final)
     finally:
-        tmp.unlink(missing_ok=True)
-    data = final.read_bytes()
-    entry = {
-        "format": final.suffix[1:],
-        "path": final.name,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "bytes": len(data),
-    }
-    return entry, warnings
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+    return outputs, warnings
 
 
 def _roots(articles: list[Article], options: Options) -> list[Path]:
@@ -145,19 +191,19 @@ def export_article(article: Article, slug: str, options: Options) -> list[dict[s
     from exporter.writers.epub import write_epub
     from exporter.writers.pdf import write_pdf
 
-    outputs: list[dict[str, object]] = []
     roots = _roots([article], options)
-    for fmt in options.formats:
-        final = options.output_dir / f"{slug}.{fmt}"
-        if fmt == "epub":
-            entry, warnings = _atomic_write(final, lambda p: write_epub(article, p))
-        else:
-            entry, warnings = _atomic_write(
-                final, lambda p: write_pdf(article, p, paper=options.paper, resource_roots=roots)
-            )
-        article.warnings += warnings
-        outputs.append(entry)
+    writers: dict[str, Callable[[Path], list[str]]] = {
+        "epub": lambda p: write_epub(article, p),
+        "pdf": lambda p: write_pdf(article, p, paper=options.paper, resource_roots=roots, **_variant(options)),
+    }
+    outputs, warnings = _write_all(options.output_dir, slug, {f: writers[f] for f in options.formats})
+    article.warnings += warnings
     return outputs
+
+
+def _variant(options: Options) -> dict[str, str]:
+    """The PDF variant argument, passed only when one was asked for."""
+    return {"variant": options.pdf_variant} if options.pdf_variant else {}
 
 
 def export_bundle(title: str, articles: list[Article], options: Options) -> list[dict[str, object]]:
@@ -165,76 +211,200 @@ def export_bundle(title: str, articles: list[Article], options: Options) -> list
     from exporter.writers.epub import write_epub_bundle
     from exporter.writers.pdf import write_pdf_bundle
 
-    outputs: list[dict[str, object]] = []
     roots = _roots(articles, options)
-    for fmt in options.formats:
-        final = options.output_dir / f"{slugify(title)}.{fmt}"
-        if fmt == "epub":
-            entry, _ = _atomic_write(final, lambda p: write_epub_bundle(title, articles, p))
-        else:
-            entry, _ = _atomic_write(
-                final, lambda p: write_pdf_bundle(title, articles, p, paper=options.paper, resource_roots=roots)
-            )
-        outputs.append(entry)
+    writers: dict[str, Callable[[Path], list[str]]] = {
+        "epub": lambda p: write_epub_bundle(title, articles, p),
+        "pdf": lambda p: write_pdf_bundle(
+            title, articles, p, paper=options.paper, resource_roots=roots, **_variant(options)
+        ),
+    }
+    outputs, _ = _write_all(options.output_dir, slugify(title), {f: writers[f] for f in options.formats})
     return outputs
 
 
-def run_export(paths: list[Path], options: Options, progress: Progress | None = None) -> list[ItemResult]:
-    """Export every item of ``paths``; one failing item never stops the others. Writes manifest.json.
+@dataclass
+class Task:
+    """One article for a worker: what to read from, the output name, and the run's options."""
 
-    With ``options.bundle`` the articles are cleaned one by one and written together at the end.
+    raw: RawArticle
+    slug: str
+    options: Options
+
+
+def export_task(task: Task) -> tuple[ItemResult, Article | None]:
+    """The worker's job: clean one article and write its books (or return it for the bundle)."""
+    bundle: list[tuple[ItemResult, Article]] | None = [] if task.options.bundle else None
+    result = export_one(task.raw, task.options, task.slug, bundle)
+    return result, (bundle[0][1] if bundle else None)
+
+
+def _stub(raw: RawArticle) -> ItemResult:
+    return ItemResult(
+        source_path=str(raw.source_path),
+        title=raw.title,
+        post_id=raw.post_id,
+        url=raw.source_url,
+        source_sha256=raw.source_hash or None,
+    )
+
+
+def _previous(options: Options) -> dict[tuple[str, str | None], dict[str, object]]:
+    """The last run's exported items by (source path, post id), for --resume."""
+    path = options.output_dir / "manifest.json"
+    if not options.resume or not path.is_file():
+        return {}
+    try:
+        items = json.loads(path.read_text(encoding="utf-8")).get("items", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {
+        (i["source"]["path"], i["source"].get("post_id")): i
+        for i in items
+        if isinstance(i, dict) and i.get("status") == "ok" and isinstance(i.get("source"), dict)
+    }
+
+
+def _unchanged(raw: RawArticle, slug: str, old: dict[str, object] | None, options: Options) -> ItemResult | None:
+    """The earlier result when the source hash is the same and every output is there, intact; else None."""
+    if old is None or not raw.source_hash or old["source"].get("sha256") != raw.source_hash:  # type: ignore[union-attr]
+        return None
+    outputs = old.get("outputs") or []
+    if sorted(o.get("format") for o in outputs) != sorted(options.formats):  # type: ignore[union-attr]
+        return None
+    for output in outputs:  # type: ignore[union-attr]
+        path = options.output_dir / str(output.get("path"))
+        if path.stem != slug or not path.is_file():
+            return None
+        if hashlib.sha256(path.read_bytes()).hexdigest() != output.get("sha256"):
+            return None
+    result = _stub(raw)
+    result.title = old.get("title")  # type: ignore[assignment]
+    result.licence = old.get("licence")  # type: ignore[assignment]
+    result.outputs = list(outputs)  # type: ignore[arg-type]
+    result.warnings = [*old.get("warnings", []), "unchanged since the last run: not exported again (--resume)"]  # type: ignore[list-item]
+    return result
+
+
+def run_export(paths: list[Path], options: Options, progress: Progress | None = None) -> list[ItemResult]:
+    """Export every item of ``paths`` in worker processes; one failing or stuck item never stops the others.
+
+    Items are cleaned and written by ``options.jobs`` workers, each bounded by ``options.item_timeout``.
+    Results and manifest.json are in reading order whatever the number of workers. manifest.json is
+    rewritten every few seconds, so ``--resume`` after a killed run does only the missing work. With
+    ``options.bundle`` the workers clean the articles and one bundle is written at the end.
     """
+    from exporter.workers import WorkerPool
+
     options.output_dir.mkdir(parents=True, exist_ok=True)
+    if is_bag(options.output_dir):
+        unbag(options.output_dir)  # books back in place; --bag makes a fresh bag at the end
+    shutil.rmtree(options.tmp_dir, ignore_errors=True)  # partial files of a killed run
+    options.tmp_dir.mkdir()
     names = UniqueNames()
+    previous = _previous(options)
     total = count_raw(paths, options)
-    results: list[ItemResult] = []
-    bundled: list[tuple[ItemResult, Article]] = []
-    n = 0
-    for item in iter_raw(paths, options):
-        if isinstance(item, Skipped):
-            result = ItemResult(
-                source_path=str(item.source_path), title=item.title, post_id=item.post_id, skipped=item.reason
-            )
-        elif isinstance(item, tuple):
-            n += 1
-            result = ItemResult(source_path=item[0], error=item[1].message)
-        else:
-            n += 1
-            result = export_one(item, options, names, bundled if options.bundle else None)
-        results.append(result)
+    results: dict[int, ItemResult] = {}
+    articles: dict[int, Article] = {}
+    done = 0
+    last_manifest = time.monotonic()
+
+    def record(index: int, result: ItemResult) -> None:
+        nonlocal done, last_manifest
+        results[index] = result
+        if result.skipped is None:
+            done += 1
         if progress:
-            progress(n, max(total, n), result)
-    if options.bundle and bundled:
-        try:
-            outputs = export_bundle(options.bundle, [a for _, a in bundled], options)
-        except ExporterError as exc:
-            for result, _ in bundled:
-                result.error = f"bundle not written: {exc.message}"
-        except Exception as exc:
-            for result, _ in bundled:
-                result.error = f"bundle not written: internal error: {type(exc).__name__}: {exc}"
-        else:
-            for part, (result, _) in enumerate(bundled, 1):
-                result.outputs = [{**o, "part": part} for o in outputs]
-    write_manifest(options.output_dir, results, options.bundle)
-    return results
+            progress(done, max(total, done), result)
+        if time.monotonic() - last_manifest >= MANIFEST_EVERY:
+            write_manifest(options.output_dir, [results[i] for i in sorted(results)], options.bundle)
+            last_manifest = time.monotonic()
+
+    stubs: dict[int, ItemResult] = {}
+
+    def tasks() -> Iterator[tuple[int, Task]]:
+        for index, item in enumerate(iter_raw(paths, options)):
+            if isinstance(item, Skipped):
+                record(index, ItemResult(str(item.source_path), item.title, item.post_id, skipped=item.reason))
+            elif isinstance(item, tuple):
+                record(index, ItemResult(source_path=item[0], error=item[1].message))
+            else:
+                slug = names.take(output_slug(item))
+                reused = None if options.bundle else _unchanged(item, slug, previous.get(_key(item)), options)
+                if reused is not None:
+                    record(index, reused)
+                    continue
+                stubs[index] = _stub(item)
+                yield index, Task(item, slug, options)
+
+    try:
+        for outcome in WorkerPool(export_task, options.jobs, options.item_timeout).map(tasks()):
+            if outcome.error is not None:
+                result = stubs[outcome.index]
+                result.error = outcome.error
+            else:
+                result, article = outcome.value
+                if article is not None:
+                    articles[outcome.index] = article
+            record(outcome.index, result)
+        ordered = [results[i] for i in sorted(results)]
+        if options.bundle and articles:
+            _write_bundle(options, [(results[i], articles[i]) for i in sorted(articles)])
+        write_manifest(options.output_dir, ordered, options.bundle)
+    finally:
+        shutil.rmtree(options.tmp_dir, ignore_errors=True)
+    if options.bag:
+        bag_output(options, ordered)
+    return ordered
+
+
+def bag_output(options: Options, results: list[ItemResult]) -> None:
+    """Make the output folder a BagIt bag: books and manifest.json under data/, fixity manifests beside."""
+    done = [r for r in results if r.ok]
+    sites = Counter(r.site_name for r in done if r.site_name)
+    description = options.bundle or f"{len(done)} article(s) exported by exporter {__version__}"
+    make_bag(
+        options.output_dir,
+        source_organization=sites.most_common(1)[0][0] if sites else None,
+        description=description,
+        bagging_date=default_bagging_date(r.published for r in done),
+    )
+
+
+def _key(raw: RawArticle) -> tuple[str, str | None]:
+    return (str(raw.source_path), raw.post_id)
+
+
+def _write_bundle(options: Options, bundled: list[tuple[ItemResult, Article]]) -> None:
+    """Write the bundle; its failure is recorded on every article it should have held."""
+    try:
+        outputs = export_bundle(options.bundle or "", [a for _, a in bundled], options)
+    except ExporterError as exc:
+        for result, _ in bundled:
+            result.error = f"bundle not written: {exc.message}"
+    except Exception as exc:
+        for result, _ in bundled:
+            result.error = f"bundle not written: internal error: {type(exc).__name__}: {exc}"
+    else:
+        for part, (result, _) in enumerate(bundled, 1):
+            result.outputs = [{**o, "part": part} for o in outputs]
 
 
 def export_one(
-    raw: RawArticle, options: Options, names: UniqueNames, bundle: list[tuple[ItemResult, Article]] | None = None
+    raw: RawArticle, options: Options, slug: str, bundle: list[tuple[ItemResult, Article]] | None = None
 ) -> ItemResult:
     """Clean one raw article and write it (or keep it for the bundle), turning any failure into an error entry."""
-    result = ItemResult(source_path=str(raw.source_path), title=raw.title, post_id=raw.post_id, url=raw.source_url)
+    result = _stub(raw)
     try:
         article = clean_raw(raw, options)
         result.title = article.title
+        result.published, result.site_name = article.published, article.site_name
         if article.licence:
             result.licence = {"id": article.licence.id, "url": article.licence.url}
         result.warnings = article.warnings
         if bundle is not None:
             bundle.append((result, article))
         else:
-            result.outputs = export_article(article, names.take(output_slug(raw, article)), options)
+            result.outputs = export_article(article, slug, options)
     except ExporterError as exc:
         result.error = exc.message
     except Exception as exc:  # a bug or a library failure must not end the batch

@@ -41,7 +41,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     proc = run_cli("export", WXR, "--media", MEDIA, "-o", out)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert re.search(r"^\[1/7\] The Crane at the North Quay -> ", proc.stderr, re.MULTILINE)
+    assert re.search(r"^\[\d/7\] The Crane at the North Quay -> ", proc.stderr, re.MULTILINE)
     assert "exported 7 of 7 item(s)" in proc.stderr and "skipped 2 by status or type" in proc.stderr
     return out
 
