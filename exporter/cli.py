@@ -94,6 +94,11 @@ def main() -> None:
     is_flag=True,
     help="Skip items whose books exist and whose source is unchanged since the last run in -o.",
 )
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+    help="Archival PDF/A-3b (the source attached) or tagged PDF/UA-1. Default: plain PDF.",
+)
 @click.option("--bag", is_flag=True, help="Make the output folder a BagIt bag (books under data/, SHA-256/512).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines; errors and the summary only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list each item's warnings (cleaner decisions).")
@@ -109,6 +114,7 @@ def export(
     jobs: int | None,
     item_timeout: float,
     resume: bool,
+    pdf_variant: str | None,
     bag: bool,
     quiet: bool,
     verbose: bool,
@@ -124,6 +130,7 @@ def export(
         bundle=bundle.strip() if bundle and bundle.strip() else None,
         item_timeout=item_timeout,
         resume=resume,
+        pdf_variant=pdf_variant,
         bag=bag,
     )
     if jobs is not None:

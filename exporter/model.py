@@ -116,6 +116,13 @@ class Image:
     path: Path
     media_type: str
     alt: str = ""
+    data: bytes | None = None
+    """The bytes to embed when they are not the file's as is: a ``data:`` URI's image (``path`` is then the
+    input file that held it) or a cleaned SVG."""
+
+    def read_bytes(self) -> bytes:
+        """The bytes to embed: ``data`` when set, else the file's bytes."""
+        return self.data if self.data is not None else self.path.read_bytes()
 
 
 @dataclass
@@ -139,3 +146,5 @@ class Article:
     images: list[Image] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     source_hash: str = ""
+    source_xml: str | None = None
+    """The original WXR ``<item>``, attached to archival PDFs."""

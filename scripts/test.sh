@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-.venv/bin/ruff check exporter tests
-.venv/bin/ruff format --check exporter tests
+.venv/bin/ruff check exporter tests bench
+.venv/bin/ruff format --check exporter tests bench
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -98,4 +98,5 @@ def clean(raw: RawArticle, resolver: Resolver | None = None, registry: Registry 
         images=images,
         warnings=warnings,
         source_hash=raw.source_hash,
+        source_xml=raw.source_xml,
     )
