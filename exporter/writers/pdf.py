@@ -8,12 +8,12 @@ Every resource WeasyPrint asks for goes through :class:`LocalOnlyFetcher` (built
 
 from __future__ import annotations
 
+import base64
 import logging
 import mimetypes
 import threading
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,7 @@ from exporter import __version__
 from exporter.errors import UsageError
 from exporter.model import Article
 from exporter.resources import Resolver
-from exporter.writers import STYLES_DIR, pages
+from exporter.writers import STYLES_DIR, pages, pdf_archival
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
@@ -152,17 +152,6 @@ def _fetcher_class() -> type:
     return _cache["fetcher_class"]
 
 
-def _w3c_datetime(when: datetime) -> str:
-    """A W3C date-time WeasyPrint accepts (seconds, numeric zone); naive datetimes are taken as UTC."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    offset = when.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset else 0
-    sign = "+" if minutes >= 0 else "-"
-    minutes = abs(minutes)
-    return f"{when:%Y-%m-%dT%H:%M:%S}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def _head(article: Article) -> str:
     parts = ['<meta charset="utf-8">', f"<title>{escape(article.title)}</title>"]
     parts += [f'<meta name="author" content="{escape(a)}">' for a in article.authors]
@@ -171,8 +160,9 @@ def _head(article: Article) -> str:
     if article.subjects:
         keywords = ", ".join(s.replace(",", " ").strip() for s in article.subjects)
         parts.append(f'<meta name="keywords" content="{escape(keywords)}">')
-    if article.published is not None:
-        parts.append(f'<meta name="dcterms.created" content="{_w3c_datetime(article.published)}">')
+    created = pdf_archival.document_date([article])
+    if created is not None:
+        parts.append(f'<meta name="dcterms.created" content="{pdf_archival.w3c_datetime(created)}">')
     parts.append(f'<meta name="generator" content="exporter {escape(__version__)}">')
     return "<head>" + "".join(parts) + "</head>"
 
@@ -213,7 +203,12 @@ def _transform_body(article: Article) -> tuple[Any, list[str]]:
     for el in list(root.iter("img")):
         src = (el.get("src") or "").strip()
         if src in images:
-            el.set("src", Path(images[src].path).resolve().as_uri())
+            image = images[src]
+            data = getattr(image, "data", None)
+            if data is not None:  # a data: URI's image or a cleaned SVG: embed the bytes the cleaner kept
+                el.set("src", f"data:{image.media_type};base64,{base64.b64encode(data).decode('ascii')}")
+            else:
+                el.set("src", Path(image.path).resolve().as_uri())
         elif src and ":" not in src.split("/", 1)[0]:
             warnings.append(f"PDF: image {_short(src)!r} is not one of the article's images; left out")
             el.drop_tree()
@@ -403,21 +398,34 @@ def _layout(make_html: Callable[[], str], blocks: dict[str, Any], has_notes: boo
     return document, away
 
 
-def write_pdf(article: Article, path: Path, *, paper: str = "a4", resource_roots: list[Path]) -> list[str]:
+def write_pdf(
+    article: Article,
+    path: Path,
+    *,
+    paper: str = "a4",
+    resource_roots: list[Path],
+    variant: str | None = None,
+) -> list[str]:
     """Write ``article`` as a print-ready PDF at ``path``; returns warnings (refused or unusable resources).
 
-    ``paper`` is ``a4``, ``letter`` or ``a5``. Only files inside ``resource_roots`` (and the styles folder)
-    are read; nothing is fetched from the network. The same article always gives the same bytes.
-    Errors inside WeasyPrint propagate; nothing is written then.
+    ``paper`` is ``a4``, ``letter`` or ``a5``. ``variant`` is None (plain PDF), ``"pdf/a-3b"`` (archival: sRGB
+    output intent, the cleaned source and the WXR item embedded) or ``"pdf/ua-1"`` (tagged, alt text on every
+    image). Every variant carries the licence in its XMP and document information (see :mod:`pdf_archival`).
+    Only files inside ``resource_roots`` (and the styles folder) are read; nothing is fetched from the network.
+    The same article always gives the same bytes. Errors inside WeasyPrint propagate; nothing is written then.
     """
     _check_paper(paper)
+    pdf_archival.check_variant(variant)
     body, warnings = _transform_body(article)
+    warnings += pdf_archival.fill_alt_text(body, variant=variant)
     fetcher = make_url_fetcher(resource_roots)
     with _LogCapture() as logged:
         document, away = _layout(
             lambda: _document_html(article, body), _line_blocks(body), bool(article.footnotes), fetcher, paper
         )
-        data = document.write_pdf()
+        data = document.write_pdf(pdf_variant=variant)
+    sources = pdf_archival.source_files([article]) if variant == "pdf/a-3b" else []
+    data = pdf_archival.finish(data, pdf_archival.article_metadata(article), variant, sources)
     path.write_bytes(data)
     return warnings + away + _fetch_warnings(fetcher, logged)
 
@@ -428,9 +436,9 @@ def _bundle_html(title: str, articles: list[Article], bodies: list[Any]) -> str:
     authors = list(dict.fromkeys(name for a in articles for name in a.authors))
     head = ['<meta charset="utf-8">', f"<title>{escape(title)}</title>"]
     head += [f'<meta name="author" content="{escape(a)}">' for a in authors]
-    dates = [a.published for a in articles if a.published is not None]
-    if dates:
-        head.append(f'<meta name="dcterms.created" content="{_w3c_datetime(max(dates))}">')
+    created = pdf_archival.document_date(articles)
+    if created is not None:
+        head.append(f'<meta name="dcterms.created" content="{pdf_archival.w3c_datetime(created)}">')
     head.append(f'<meta name="generator" content="exporter {escape(__version__)}">')
     anchors = [f"article-{n}" for n in range(1, len(articles) + 1)]
     contents = "".join(
@@ -459,14 +467,25 @@ def _bundle_html(title: str, articles: list[Article], bodies: list[Any]) -> str:
 
 
 def write_pdf_bundle(
-    title: str, articles: list[Article], path: Path, *, paper: str = "a4", resource_roots: list[Path]
+    title: str,
+    articles: list[Article],
+    path: Path,
+    *,
+    paper: str = "a4",
+    resource_roots: list[Path],
+    variant: str | None = None,
 ) -> list[str]:
     """Write several articles as one PDF: cover, printed contents with page numbers, each article with its own
-    title block and licence block, and a closing page listing every article's licence. Returns warnings."""
+    title block and licence block, and a closing page listing every article's licence. Returns warnings.
+
+    ``variant`` as for :func:`write_pdf`; a PDF/A-3b bundle embeds every article's sources, numbered.
+    """
     _check_paper(paper)
+    pdf_archival.check_variant(variant)
     bodies, warnings, blocks = [], [], {}
     for n, article in enumerate(articles, 1):
         body, body_warnings = _transform_body(article)
+        body_warnings += pdf_archival.fill_alt_text(body, variant=variant)
         for el in body.iter(*_LINE_BLOCKS):
             if el.get("data-b") is not None:
                 el.set("data-b", f"{n}.{el.get('data-b')}")
@@ -477,6 +496,8 @@ def write_pdf_bundle(
     has_notes = any(a.footnotes for a in articles)
     with _LogCapture() as logged:
         document, away = _layout(lambda: _bundle_html(title, articles, bodies), blocks, has_notes, fetcher, paper)
-        data = document.write_pdf()
+        data = document.write_pdf(pdf_variant=variant)
+    sources = pdf_archival.source_files(articles, bundle=True) if variant == "pdf/a-3b" else []
+    data = pdf_archival.finish(data, pdf_archival.bundle_metadata(title, articles), variant, sources)
     path.write_bytes(data)
     return warnings + away + _fetch_warnings(fetcher, logged)
