@@ -22,7 +22,7 @@ from exporter.clean.images import resolve_images
 from exporter.clean.labels import drop_image_labels
 from exporter.clean.licence import detect_licence
 from exporter.clean.links import absolutize_links
-from exporter.clean.sanitize import sanitize_html, to_xhtml
+from exporter.clean.sanitize import sanitize_with_warnings, to_xhtml
 from exporter.clean.structure import demote_h1, drop_empty, expand_details, fix_nesting, wrap_loose_inline
 from exporter.clean.textnodes import make_element
 from exporter.model import Article, RawArticle
@@ -48,7 +48,8 @@ def clean(raw: RawArticle, resolver: Resolver | None = None, registry: Registry 
     warnings += note_warnings
     html, shortcode_warnings = apply_shortcodes(html, registry)
     warnings += shortcode_warnings
-    html = sanitize_html(html)
+    html, dropped = sanitize_with_warnings(html)
+    warnings += dropped
     root = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
 
     warnings += expand_details(root)
@@ -60,7 +61,7 @@ def clean(raw: RawArticle, resolver: Resolver | None = None, registry: Registry 
     warnings += absolutize_links(root, raw.source_url)
     unlink_dangling(root)
     resolver = resolver or Resolver(roots=[raw.base_dir] if raw.base_dir else [])
-    images, image_warnings = resolve_images(root, resolver, raw.base_dir)
+    images, image_warnings = resolve_images(root, resolver, raw.base_dir, source_path=raw.source_path)
     warnings += image_warnings
 
     detected = language_of_text(root.text_content())

@@ -1,4 +1,9 @@
-"""Images: local files found by the resolver are kept (src becomes the image key); others leave their text."""
+"""Images: what the resolver serves is kept (src becomes the image key); any other image leaves its text.
+
+Every ``<img>`` of the body passes here, whatever its ``src``: a local file inside the allowed folders or a
+``data:`` image becomes an :class:`~exporter.model.Image`; a refused URL (remote, outside the folders, another
+scheme, an unsafe SVG) gets a warning naming it, and the image is replaced by its alt text or dropped.
+"""
 
 from __future__ import annotations
 
@@ -9,28 +14,36 @@ from lxml.html import HtmlElement
 from exporter.clean.labels import is_image_label
 from exporter.clean.textnodes import make_element
 from exporter.model import Image
-from exporter.resources import Resolver, image_key, media_type
+from exporter.resources import ImageSource, Refusal, Resolver, url_scheme
 
 
-def resolve_images(root: HtmlElement, resolver: Resolver, base_dir: Path | None) -> tuple[list[Image], list[str]]:
-    """Point each <img> at a resolved local file, or replace it by its alt text; returns images and warnings."""
+def resolve_images(
+    root: HtmlElement, resolver: Resolver, base_dir: Path | None, *, source_path: Path | None = None
+) -> tuple[list[Image], list[str]]:
+    """Point each <img> at a served image, or replace it by its alt text; returns images and warnings.
+
+    ``source_path`` (the input file) becomes the ``path`` of images that come from ``data:`` URIs.
+    """
     images: dict[str, Image] = {}
     warnings: list[str] = []
     for img in list(root.iter("img")):
-        src = img.get("src", "")
+        src = (img.get("src") or "").strip()
         alt = " ".join(img.get("alt", "").split())
-        path = resolver.resolve(src, base_dir) if src else None
-        kind = media_type(path) if path else None
-        if path is not None and kind is not None:
-            key = image_key(path)
-            images.setdefault(key, Image(key=key, path=path, media_type=kind, alt=alt))
+        found = resolver.locate_image(src, base_dir) if src else None
+        if isinstance(found, ImageSource):
+            path = found.path or source_path or base_dir or Path()
+            images.setdefault(
+                found.key, Image(key=found.key, path=path, media_type=found.media_type, alt=alt, data=found.data)
+            )
             for name in list(img.attrib):
                 if name not in ("alt", "width", "height"):
                     del img.attrib[name]
-            img.set("src", key)
+            img.set("src", found.key)
             img.set("alt", alt)
             continue
-        label = src.rsplit("/", 1)[-1][:80] or "(no src)"
+        if isinstance(found, Refusal):
+            warnings.append(str(found))
+        label = "data: URI" if url_scheme(src) == "data" else src.rsplit("/", 1)[-1][:80] or "(no src)"
         if alt and not is_image_label(alt) and not _has_caption(img):
             img.addprevious(make_element("span", f"[Image: {alt}]", **{"class": "image-missing"}))
             warnings.append(f"image not found locally, alt text kept: {label}")

@@ -146,6 +146,17 @@ _BY_PREFIX = re.compile(r"^(?:by|written by|posted by|author:)\s+", re.IGNORECAS
 _AD_HOSTS = re.compile(r"(?:^|\.)(?:doubleclick|googlesyndication|adservice|adnxs|amazon-adsystem|ads?)\.", re.I)
 
 
+_HTML5_VOIDS = re.compile(r"<(embed|source|track|wbr|keygen)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)/?>", re.IGNORECASE)
+
+
+def close_html5_voids(text: str) -> str:
+    """Close the HTML5 void elements libxml2's HTML4 parser does not know (``<embed>``, ``<source>``...).
+
+    Left open, libxml2 nests everything after them inside them, and the text would go with the element.
+    """
+    return _HTML5_VOIDS.sub(lambda m: f"<{m.group(1)}{m.group(2)}></{m.group(1)}>", text)
+
+
 def read_html(path: Path) -> RawArticle:
     """Read one saved page or post fragment (``.html``/``.htm``) into a RawArticle.
 
@@ -164,7 +175,7 @@ def _read(path: Path, decoded: DecodedText) -> RawArticle:
     text = decoded.text.lstrip("\ufeff")
     warnings = list(decoded.warnings)
     try:
-        soup = BeautifulSoup(text, "lxml")
+        soup = BeautifulSoup(close_html5_voids(text), "lxml")
     except Exception as exc:  # lxml refuses very few inputs; never show a traceback for them
         raise InputError(f"cannot parse HTML ({exc})", path) from None
     body = soup.body
