@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Prepares this checkout on Debian: installs system packages only where missing, then the .venv.
-#   scripts/setup.sh          what exporting needs (Pango/HarfBuzz for WeasyPrint, fonts)
-#   scripts/setup.sh --test   plus what the tests need (Java for EPUBCheck, poppler-utils, test packages)
+#   scripts/setup.sh          what exporting needs (Pango/HarfBuzz for WeasyPrint, the DejaVu fonts print.css names)
+#   scripts/setup.sh --test   plus what the tests need: Java for EPUBCheck, poppler-utils, test packages, and for
+#                             the accessibility and determinism tests Chromium + DAISY Ace (npm, into node_modules
+#                             from the committed package-lock.json) and faketime
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-run}
+# Fonts: exactly the families styles/print.css names (DejaVu Serif, Sans, Sans Mono; extra has the italics).
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra)
-[ "$mode" = --test ] && packages+=(poppler-utils)
+[ "$mode" = --test ] && packages+=(poppler-utils chromium faketime)
 
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
-if [ "$mode" = --test ] && ! command -v java >/dev/null 2>&1; then missing+=(default-jre-headless); fi
+if [ "$mode" = --test ]; then
+  command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
 python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -33,4 +40,16 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra" 2>&1 | grep -v '^WARNING: Location' >&2 || true
   .venv/bin/python -c 'import weasyprint, ebooklib, bs4, lxml, click, nh3' || { echo "setup: Python packages failed to install" >&2; exit 1; }
   touch "$stamp"
+fi
+
+# DAISY Ace, the EPUB accessibility checker, with the versions package-lock.json pins. Puppeteer must not download
+# a browser of its own (it cannot, here): the tests point it at Debian's Chromium.
+if [ "$mode" = --test ]; then
+  stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+  if [ ! -f "$stamp" ] || [ ! -x node_modules/.bin/ace-cli ]; then
+    echo "setup: installing DAISY Ace into node_modules (npm ci)" >&2
+    PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2
+    [ -x node_modules/.bin/ace-cli ] || { echo "setup: DAISY Ace failed to install" >&2; exit 1; }
+    touch "$stamp"
+  fi
 fi

@@ -623,11 +623,6 @@ def test_dropped_references_are_named() -> None:
     assert dropped_references(many)[-1] == "and 10 more outside reference(s) dropped (never fetched)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the writers wired: EPUB content=image.read_bytes(), PDF src=resources.image_uri(image), and "
-    "clean() passing source_path=raw.source_path to resolve_images; then remove this marker",
-)
 def test_data_images_reach_both_books(tmp_path: Path) -> None:
     picture = png(8, 6, rgb=(20, 90, 200))
     post = tmp_path / "post.html"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -118,3 +119,65 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
     return subprocess.run(
         [sys.executable, "-m", "exporter", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600
     )
+
+
+# ---- DAISY Ace (EPUB accessibility) ------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+ACE_CLI = ROOT / "node_modules" / ".bin" / "ace-cli"
+"""Ace as `scripts/setup.sh --test` installs it (npm ci from the committed package.json and lockfile)."""
+CHROMIUM = "/usr/bin/chromium"
+
+
+@dataclass
+class AceReport:
+    """Ace's verdict on one EPUB: its violations (impact, rule, file) and the metadata it found missing."""
+
+    violations: list[str]
+    missing_metadata: list[str]
+    metadata: dict[str, object]
+
+
+def ace_available() -> str | None:
+    """Why Ace cannot run here (a message naming the set-up step), or None when it can."""
+    if not ACE_CLI.exists():
+        return f"DAISY Ace not found at {ACE_CLI}: run scripts/setup.sh --test"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM}: run scripts/setup.sh --test"
+    return None
+
+
+def run_ace(path: Path) -> AceReport:
+    """Run DAISY Ace (Debian's Chromium, headless) on one EPUB and collect every failed check."""
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM, "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run(
+            [str(ACE_CLI), "--silent", "--force", "--outdir", tmp, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+        report = Path(tmp) / "report.json"
+        if not report.exists():
+            raise RuntimeError(f"Ace wrote no report for {path.name}: {proc.stdout}{proc.stderr}")
+        data = json.loads(report.read_text(encoding="utf-8"))
+    violations = []
+    for document in data.get("assertions", []):
+        url = document.get("earl:testSubject", {}).get("url", "?")
+        for check in document.get("assertions", []):
+            if check.get("earl:result", {}).get("earl:outcome") == "fail":
+                test = check.get("earl:test", {})
+                violations.append(f"{test.get('earl:impact')} {test.get('dct:title')} in {url}")
+    a11y = data.get("a11y-metadata", {})
+    return AceReport(violations, list(a11y.get("missing", [])), data.get("earl:testSubject", {}).get("metadata", {}))
+
+
+# ---- Fonts in a PDF --------------------------------------------------------------------------------------
+
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+
+
+def pdf_font_names(path: Path) -> list[tuple[str, bool]]:
+    """(name without the subset prefix, embedded?) of each font pdffonts lists."""
+    return [(_SUBSET.sub("", f["name"]), f["emb"] == "yes") for f in pdffonts(path)]

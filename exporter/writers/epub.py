@@ -1,4 +1,9 @@
-"""EPUB 3 writer (ebooklib): title page, article, licence page; EPUBCheck-clean and byte-for-byte repeatable."""
+"""EPUB 3 writer (ebooklib): title page, article, licence page; EPUBCheck-clean, Ace-clean, byte-for-byte repeatable.
+
+Accessibility metadata (schema.org, EPUB Accessibility 1.1) is derived from the content of each book: what it
+holds (images with or without text descriptions, notes, right-to-left text, animation) decides the access modes,
+the features, the hazards, the plain-language summary and whether a conformance claim is made at all.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +13,50 @@ import re
 import uuid
 import zipfile
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
+import lxml.html
 from ebooklib import epub
 from lxml import etree
 
+from exporter.clean.labels import is_image_label
 from exporter.model import Article, Footnote
 from exporter.writers import STYLES_DIR
-from exporter.writers.pages import bundle_title_block, iso_date, licence_section, licences_overview, title_block
+from exporter.writers.pages import (
+    bundle_title_block,
+    is_english,
+    is_rtl,
+    iso_date,
+    licence_section,
+    licences_overview,
+    title_block,
+)
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _NOTEREF = re.compile(r'<sup class="noteref" data-note="([^"]+)">(.*?)</sup>', re.DOTALL)
-_HEADING = re.compile(r"<(h[23])(\s[^>]*)?>(.*?)</\1>", re.DOTALL)
+_HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.DOTALL)
+_ID_ATTR = re.compile(r'\sid="([^"]*)"')
 _TAGS = re.compile(r"<[^>]+>")
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-
-RTL = ("ar", "fa", "ur", "he", "ps", "ckb", "yi")
+RTL_NAMES = {
+    "ar": "Arabic",
+    "fa": "Persian",
+    "ur": "Urdu",
+    "he": "Hebrew",
+    "ps": "Pashto",
+    "ckb": "Central Kurdish",
+    "yi": "Yiddish",
+}
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+EVALUATOR = "exporter (automated evaluation at export; not reviewed by a person)"
+OUR_LABELS = ("Title page", "Licence and attribution", "Licences of the articles")
+"""Navigation labels the writer adds in English, whatever the book's language."""
 
 
 def fixed_time(article: Article) -> datetime:
@@ -38,12 +69,16 @@ def fixed_time(article: Article) -> datetime:
     return datetime(*ZIP_EPOCH, tzinfo=UTC)
 
 
+def _direction(language: str) -> str | None:
+    return "rtl" if is_rtl(language) else None
+
+
 def _new_book(identifier: str, title: str, language: str, authors: list[str]) -> epub.EpubBook:
     book = epub.EpubBook()
     book.set_identifier(identifier)
     book.set_title(title)
     book.set_language(language)
-    if language.split("-")[0] in RTL:
+    if is_rtl(language):
         book.set_direction("rtl")
     for n, name in enumerate(authors, 1):
         book.add_author(name, uid=f"creator{n}")
@@ -71,14 +106,15 @@ def _add_images(book: epub.EpubBook, articles: list[Article]) -> None:
                     uid=_uid(image.key),
                     file_name=image.key,
                     media_type=image.media_type,
-                    content=image.path.read_bytes(),
+                    content=image.read_bytes(),
                 )
             )
 
 
 def _write(book: epub.EpubBook, path: Path, when: datetime, language: str) -> None:
     buffer = io.BytesIO()
-    epub.write_epub(buffer, book, {"epub3_pages": False, "raise_exceptions": True, "mtime": when, "epub2_guide": False})
+    options = {"epub3_pages": False, "raise_exceptions": True, "mtime": when, "epub2_guide": False}
+    epub.write_epub(buffer, book, options)
     path.write_bytes(_repack(buffer.getvalue(), when, language))
 
 
@@ -112,7 +148,7 @@ def write_epub(article: Article, path: Path) -> list[str]:
         article.language,
     )
     article_page = _page("article.xhtml", article.title, _article_html(body, article.footnotes), article.language)
-    licence_page = _page("licence.xhtml", "Licence and attribution", licence_section(article), article.language)
+    licence_page = _page("licence.xhtml", "Licence and attribution", licence_section(article), "en")
     for page in (title_page, article_page, licence_page):
         page.add_item(css)
         book.add_item(page)
@@ -122,7 +158,7 @@ def write_epub(article: Article, path: Path) -> list[str]:
         (epub.Section(article.title, "article.xhtml"), sections) if sections else article_page,
         epub.Link("licence.xhtml", "Licence and attribution", "licence"),
     ]
-    _navigation(book, css)
+    _navigation(book, css, article.language, "article.xhtml")
     book.spine = [title_page, "nav", article_page, licence_page]
     _write(book, path, fixed_time(article), article.language)
     return []
@@ -163,11 +199,14 @@ def write_epub_bundle(title: str, articles: list[Article], path: Path) -> list[s
     chapters, toc = [], []
     for n, article in enumerate(articles, 1):
         name = f"article-{n:03d}.xhtml"
-        body, headings = _number_headings(article.body)
+        body, headings = _number_headings(article.body, first_level=2)  # under the chapter's h1 title
         notes_and_body = _article_html(body, article.footnotes, wrap=False)
+        licence = licence_section(article, standalone=False, heading_level=2)
+        if not is_english(article.language):
+            licence = f'<div lang="en" dir="ltr">{licence}</div>'
         content = (
-            f'<section epub:type="chapter" class="article">{title_block(article)}'
-            f"{notes_and_body}{licence_section(article, standalone=False)}</section>"
+            f'<section epub:type="chapter" role="doc-chapter" class="article">{title_block(article)}'
+            f"{notes_and_body}{licence}</section>"
         )
         page = _page(name, article.title, content, article.language)
         chapters.append(page)
@@ -177,7 +216,7 @@ def write_epub_bundle(title: str, articles: list[Article], path: Path) -> list[s
         "licences.xhtml",
         "Licences of the articles",
         licences_overview(articles, links=[c.file_name for c in chapters]),
-        language,
+        "en",
     )
     for page in (title_page, *chapters, overview):
         page.add_item(css)
@@ -187,17 +226,22 @@ def write_epub_bundle(title: str, articles: list[Article], path: Path) -> list[s
         *toc,
         epub.Link("licences.xhtml", "Licences of the articles", "licences"),
     ]
-    _navigation(book, css)
+    _navigation(book, css, language, chapters[0].file_name)
     book.spine = [title_page, "nav", *chapters, overview]
     _write(book, path, fixed_time(latest), language)
     return []
 
 
-def _navigation(book: epub.EpubBook, css: epub.EpubItem) -> None:
+def _navigation(book: epub.EpubBook, css: epub.EpubItem, language: str, start: str) -> None:
+    """NCX, the navigation document (contents, and landmarks for the contents and the start of the text)."""
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav()
+    nav = epub.EpubNav(title="Contents" if is_english(language) else "")
     nav.add_item(css)
     book.add_item(nav)
+    book.guide = [
+        {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
+        {"type": "text", "href": start, "title": "Start of the text"},
+    ]
 
 
 def _uid(key: str) -> str:
@@ -205,23 +249,41 @@ def _uid(key: str) -> str:
 
 
 def _page(file_name: str, title: str, content: str, language: str) -> epub.EpubHtml:
-    page = epub.EpubHtml(title=title, file_name=file_name, lang=language)
+    page = epub.EpubHtml(title=title, file_name=file_name, lang=language, direction=_direction(language))
     page.content = f"<html><head><title>{escape(title)}</title></head><body>{content}</body></html>"
     return page
 
 
-def _number_headings(body: str) -> tuple[str, list[tuple[str, str]]]:
-    """Give h2/h3 ids for the table of contents; returns the body and (id, text) of each h2."""
+def _number_headings(body: str, first_level: int | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """Give every heading an id and a level that never skips one; returns the body and (id, text) of each
+    top-level heading, for the table of contents.
+
+    Levels keep the source's nesting but close its gaps (h2 then h4 becomes h2 then h3). The top level is
+    ``first_level`` (a chapter under its own h1 starts at h2), or else the highest level the body uses.
+    """
+    levels = [int(m.group(1)) for m in _HEADING.finditer(body)]
+    if not levels:
+        return body, []
+    top = first_level or min(levels)
+    stack: list[tuple[int, int]] = []  # (source level, new level) of the open headings
     headings: list[tuple[str, str]] = []
     counter = 0
 
     def number(m: re.Match[str]) -> str:
         nonlocal counter
         counter += 1
-        hid = f"section-{counter}"
-        if m.group(1) == "h2":
+        source, attrs = int(m.group(1)), m.group(2) or ""
+        while stack and stack[-1][0] >= source:
+            stack.pop()
+        level = min(stack[-1][1] + 1 if stack else top, 6)
+        stack.append((source, level))
+        found = _ID_ATTR.search(attrs)
+        hid = found.group(1) if found else f"section-{counter}"
+        if not found:
+            attrs = f' id="{hid}"{attrs}'
+        if level == top:
             headings.append((hid, " ".join(_TAGS.sub("", m.group(3)).split())))
-        return f'<{m.group(1)} id="{hid}"{m.group(2) or ""}>{m.group(3)}</{m.group(1)}>'
+        return f"<h{level}{attrs}>{m.group(3)}</h{level}>"
 
     return _HEADING.sub(number, body), headings
 
@@ -249,35 +311,174 @@ def _article_html(body: str, footnotes: list[Footnote], *, wrap: bool = True) ->
     )
     if not wrap:
         return _NOTEREF.sub(ref, body) + asides
-    return f'<section epub:type="bodymatter chapter" class="article">{_NOTEREF.sub(ref, body)}{asides}</section>'
+    return (
+        '<section epub:type="bodymatter chapter" role="doc-chapter" class="article">'
+        f"{_NOTEREF.sub(ref, body)}{asides}</section>"
+    )
+
+
+# ---- Accessibility metadata ------------------------------------------------------------------------------
+
+
+@dataclass
+class Accessibility:
+    """What a book holds that matters to a reader who cannot see, or reads by other means."""
+
+    articles: int
+    images: int
+    described: int
+    """Images whose alt text describes them (not empty, not a file name or badge label)."""
+    animated: int
+    notes: int
+    rtl_languages: list[str]
+    """Right-to-left languages whole articles are written in."""
+    rtl_passages: list[str]
+    """Right-to-left languages of passages inside left-to-right articles (marked with lang and dir)."""
+    language_known: bool
+    untitled_tables: int
+    """Tables with no header cell: their structure is lost to a screen reader (WCAG 1.3.1)."""
+
+    @property
+    def all_described(self) -> bool:
+        """True when every image carries a text alternative."""
+        return self.described == self.images
+
+    @property
+    def conforms(self) -> bool:
+        """True when nothing we know of stands between the book and EPUB Accessibility 1.1 / WCAG 2.1 AA."""
+        return self.all_described and self.language_known and not self.animated and not self.untitled_tables
+
+
+def assess(articles: list[Article]) -> Accessibility:
+    """Derive the accessibility facts of a book from its articles' content."""
+    images = described = tables = untitled = 0
+    passages: set[str] = set()
+    for article in articles:
+        if not article.body.strip():
+            continue
+        root = lxml.html.fragment_fromstring(article.body, create_parent="div")
+        if not is_rtl(article.language):
+            passages |= {_language_name(el.get("lang") or "") for el in root.iter() if el.get("dir") == "rtl"}
+        for img in root.iter("img"):
+            images += 1
+            alt = " ".join((img.get("alt") or "").split())
+            described += bool(alt) and not is_image_label(alt)
+        for table in root.iter("table"):
+            tables += 1
+            untitled += not any(True for _ in table.iter("th"))
+    animated = len({i.key for a in articles for i in a.images if _is_animated(i.path)})
+    rtl = sorted({_language_name(a.language) for a in articles if is_rtl(a.language)})
+    return Accessibility(
+        articles=len(articles),
+        images=images,
+        described=described,
+        animated=animated,
+        notes=sum(1 for a in articles for n in a.footnotes if n.body),
+        rtl_languages=rtl,
+        rtl_passages=sorted(passages - set(rtl)),
+        language_known=all(a.language and a.language.lower() not in ("und", "zxx") for a in articles),
+        untitled_tables=untitled,
+    )
+
+
+def _language_name(code: str) -> str:
+    """'fa' -> 'Persian'; a right-to-left language without a name here keeps its code ('' -> 'another language')."""
+    primary = code.split("-")[0].lower()
+    return RTL_NAMES.get(primary, code or "another language")
+
+
+def _is_animated(path: Path) -> bool:
+    """True for an image file with more than one frame (animated GIF, PNG or WebP): a possible flashing hazard."""
+    from PIL import Image as Pillow  # WeasyPrint's own dependency
+
+    try:
+        with Pillow.open(path) as img:
+            return getattr(img, "n_frames", 1) > 1
+    except (OSError, ValueError):
+        return False
+
+
+def summary(facts: Accessibility) -> str:
+    """A plain-language accessibility summary: what the book has, what it lacks, and what it claims."""
+    if facts.articles == 1:
+        parts = ["This book holds one article, with a title page, a table of contents and a licence page."]
+    else:
+        parts = [
+            f"This book collects {facts.articles} articles, each a chapter with its own title, credits and licence,"
+            " and ends with a page listing every licence; a table of contents links to each."
+        ]
+    parts.append("Headings mark the sections, and the reading order follows the original.")
+    if facts.notes:
+        s = "s" if facts.notes != 1 else ""
+        parts.append(f"It has {facts.notes} footnote{s}, each linked from the text and back.")
+    if facts.images:
+        lacking = facts.images - facts.described
+        if not lacking:
+            parts.append(
+                f"Its {facts.images} image{'s' if facts.images != 1 else ''} all have text descriptions."
+                if facts.images != 1
+                else "Its one image has a text description."
+            )
+        else:
+            parts.append(
+                f"{lacking} of its {facts.images} image{'s' if facts.images != 1 else ''} "
+                f"{'have' if lacking != 1 else 'has'} no text description, so some visual content is not "
+                "available as text."
+            )
+    else:
+        parts.append("It has no images.")
+    if facts.animated:
+        parts.append("Some images are animated; whether they flash has not been checked.")
+    if facts.untitled_tables:
+        parts.append("Some tables have no header cells.")
+    if facts.rtl_languages:
+        names = " and ".join(facts.rtl_languages)
+        scope = "The text is" if facts.articles == 1 else "Some of the text is"
+        parts.append(f"{scope} in {names}, written right to left, and marked as such.")
+    if facts.rtl_passages:
+        names = " and ".join(facts.rtl_passages)
+        parts.append(f"Passages in {names} are marked with their language and read right to left.")
+    parts.append("There are no print page numbers: the book has no print edition.")
+    if facts.conforms:
+        parts.append(
+            "It meets EPUB Accessibility 1.1 and WCAG 2.1 Level AA as far as the exporter's automated checks can"
+            " tell; no person has reviewed it."
+        )
+    else:
+        parts.append("It makes no claim of conformance to EPUB Accessibility 1.1, for the reasons above.")
+    return " ".join(parts)
 
 
 def _accessibility(book: epub.EpubBook, articles: list[Article]) -> None:
-    """schema.org accessibility metadata derived from the content."""
-    images = [i for a in articles for i in a.images]
-    has_images = bool(images)
-    add = book.add_metadata
-    add(None, "meta", "textual", {"property": "schema:accessMode"})
-    if has_images:
-        add(None, "meta", "visual", {"property": "schema:accessMode"})
-    add(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
+    """schema.org accessibility metadata and, only when it holds, the EPUB Accessibility 1.1 conformance claim."""
+    facts = assess(articles)
+
+    def meta(prop: str, value: str, **attrs: str) -> None:
+        book.add_metadata(None, "meta", value, {"property": prop, **attrs})
+
+    meta("schema:accessMode", "textual")
+    if facts.images:
+        meta("schema:accessMode", "visual")
+        meta("schema:accessModeSufficient", "textual,visual")
+    if not facts.images or facts.all_described:
+        meta("schema:accessModeSufficient", "textual")
     for feature in ("structuralNavigation", "tableOfContents", "readingOrder"):
-        add(None, "meta", feature, {"property": "schema:accessibilityFeature"})
-    if has_images and all(i.alt for i in images):
-        add(None, "meta", "alternativeText", {"property": "schema:accessibilityFeature"})
-    add(None, "meta", "none", {"property": "schema:accessibilityHazard"})
-    summary = (
-        "A single article with a title page, headings for navigation and a licence page."
-        if len(articles) == 1
-        else f"A collection of {len(articles)} articles with a table of contents, headings and a licences page."
-    )
-    if has_images:
-        summary += " Images carry the text alternatives given in the source."
-    add(None, "meta", summary, {"property": "schema:accessibilitySummary"})
+        meta("schema:accessibilityFeature", feature)
+    if facts.images and facts.all_described:
+        meta("schema:accessibilityFeature", "alternativeText")
+    meta("schema:accessibilityHazard", "unknown" if facts.animated else "none")
+    meta("schema:accessibilitySummary", summary(facts))
+    if facts.conforms:
+        meta("dcterms:conformsTo", CONFORMANCE, id="conformance")
+        meta("a11y:certifiedBy", EVALUATOR, refines="#conformance")
+
+
+# ---- Packaging -------------------------------------------------------------------------------------------
 
 
 def _repack(data: bytes, stamp: datetime, language: str) -> bytes:
-    """Rewrite the zip with fixed timestamps and order (mimetype first, stored) and xml:lang on the package."""
+    """Rewrite the zip with fixed timestamps and order (mimetype first, stored), xml:lang on the package, and
+    the navigation document's finishing touches."""
     date_time = max((stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second), ZIP_EPOCH)
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -287,6 +488,8 @@ def _repack(data: bytes, stamp: datetime, language: str) -> bytes:
             content = src.read(name)
             if name.endswith(".opf"):
                 content = _package_lang(content, language)
+            elif name.endswith("/nav.xhtml"):
+                content = _finish_nav(content, language)
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -296,5 +499,24 @@ def _repack(data: bytes, stamp: datetime, language: str) -> bytes:
 
 def _package_lang(opf: bytes, language: str) -> bytes:
     root = etree.fromstring(opf)
-    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    root.set(_XML_LANG, language)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def _finish_nav(nav: bytes, language: str) -> bytes:
+    """Mark the writer's English labels as English in a book in another language, set the direction of a
+    right-to-left book on the root, and hide the landmarks list (reading systems show their own)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.fromstring(nav, parser)
+    if is_rtl(language):
+        root.set("dir", "rtl")
+    english = is_english(language)
+    for el in root.iter(f"{_XHTML}a", f"{_XHTML}h2"):
+        if not english and (el.text or "").strip() in (*OUR_LABELS, "Contents", "Guide", "Start of the text"):
+            el.set("lang", "en")
+            el.set(_XML_LANG, "en")
+            el.set("dir", "ltr")
+    for nav_el in root.iter(f"{_XHTML}nav"):
+        if nav_el.get(_EPUB_TYPE) == "landmarks":
+            nav_el.set("hidden", "hidden")
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")

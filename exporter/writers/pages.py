@@ -15,6 +15,8 @@ _CONDITIONS = {
     "ND": "You may not distribute modified versions of this work.",
     "SA": "If you adapt this work, you must share your version under the same licence.",
 }
+RTL_LANGUAGES = ("ar", "fa", "ur", "he", "ps", "ckb", "yi", "sd", "ug", "dv")
+"""Primary language subtags written right to left."""
 NO_LICENCE = (
     "No licence statement was found in the source. Rights remain with the author or publisher; "
     "this copy was made for archival purposes."
@@ -52,6 +54,31 @@ def _link(url: str) -> str:
     return f'<a href="{escape(url)}">{escape(shown)}</a>'
 
 
+def is_rtl(language: str) -> bool:
+    """True for a language written right to left (by its primary subtag)."""
+    return language.split("-")[0].lower() in RTL_LANGUAGES
+
+
+def is_english(language: str) -> bool:
+    """True for English (any region)."""
+    return language.split("-")[0].lower() == "en"
+
+
+def _english(article: Article) -> str:
+    """Attributes that mark a run the writer composes in English (a date, a label) inside an article in another
+    language, so that it is read out and laid out as English; empty for an English article."""
+    return "" if is_english(article.language) else ' lang="en" dir="ltr"'
+
+
+def in_article_language(article: Article, html: str) -> str:
+    """Wrap ``html`` (text from the article, e.g. its title) in a span carrying the article's language and
+    direction, for a page the writer composes in English; unchanged for an English article."""
+    if is_english(article.language):
+        return html
+    direction = "rtl" if is_rtl(article.language) else "ltr"
+    return f'<span lang="{escape(article.language)}" dir="{direction}">{html}</span>'
+
+
 def title_block(article: Article) -> str:
     """The title, subtitle, author, date, site and source as a <header> fragment."""
     parts = [f'<h1 class="title">{escape(article.title)}</h1>']
@@ -61,11 +88,12 @@ def title_block(article: Article) -> str:
         parts.append(f'<p class="byline">{escape(byline(article))}</p>')
     when = display_date(article)
     if when:
-        parts.append(f'<p class="date"><time datetime="{iso_date(article)}">{escape(when)}</time></p>')
+        stamp = f'<time datetime="{iso_date(article)}">{escape(when)}</time>'
+        parts.append(f'<p class="date"{_english(article)}>{stamp}</p>')
     if article.site_name:
         parts.append(f'<p class="site">{escape(article.site_name)}</p>')
     if article.source_url:
-        parts.append(f'<p class="source">{_link(article.source_url)}</p>')
+        parts.append(f'<p class="source" dir="ltr">{_link(article.source_url)}</p>')  # a URL reads left to right
     return '<header class="title-block">' + "".join(parts) + "</header>"
 
 
@@ -77,22 +105,23 @@ def licence_conditions(licence: Licence) -> list[str]:
     return [_CONDITIONS[e] for e in elements if e in _CONDITIONS]
 
 
-def licence_section(article: Article, *, standalone: bool = True) -> str:
-    """The licence page body: attribution (title, author, site, URL, date) and the licence.
+def licence_section(article: Article, *, standalone: bool = True, heading_level: int | None = None) -> str:
+    """The licence page body: attribution (title, author, site, URL, date) and the licence, in English.
 
     ``standalone`` is the book's own licence page; otherwise a block closing one article of a bundle.
+    ``heading_level`` overrides the heading (h2 on its own page, h3 in a bundle by default).
     """
     missing = '<span class="not-stated">not stated in the source</span>'
     when = display_date(article)
     rows = [
-        ("Title", escape(article.title)),
+        ("Title", in_article_language(article, escape(article.title))),
         ("Author", escape(byline(article)) if article.authors else missing),
         ("Published by", escape(article.site_name) if article.site_name else missing),
         ("Original", _link(article.source_url) if article.source_url else missing),
         ("Date", f'<time datetime="{iso_date(article)}">{escape(when)}</time>' if when else missing),
     ]
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    heading = "h2" if standalone else "h3"
+    heading = f"h{heading_level}" if heading_level else "h2" if standalone else "h3"
     parts = [
         f'<{heading} class="licence-heading">Licence and attribution</{heading}>',
         f'<dl class="attribution">{items}</dl>',
@@ -136,7 +165,7 @@ def licences_overview(articles: list[Article], *, links: list[str] | None = None
     """
     rows = []
     for n, article in enumerate(articles):
-        title = escape(article.title)
+        title = in_article_language(article, escape(article.title))
         if links:
             title = f'<a href="{escape(links[n])}">{title}</a>'
         lic = article.licence

@@ -1,0 +1,95 @@
+"""Fonts that do not drift: the PDFs use exactly the families print.css names, all embedded.
+
+print.css names its families per script and no generic family; scripts/setup.sh installs exactly those
+(Debian's fonts-dejavu-core and fonts-dejavu-extra). A family that fontconfig substitutes (because a name is
+missing, or a glyph is missing from every named family) would show up here, in pdffonts' list or in the name
+table of the embedded font program.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from exporter.writers import STYLES_DIR
+from tests.conftest import FIXTURES
+from tests.tools import pdf_font_names, pdftotext, run_cli
+
+pytestmark = pytest.mark.slow
+
+STYLES = ("Bold", "Italic", "Oblique", "Book", "Regular")
+
+
+def named_families() -> set[str]:
+    """Every family print.css names in a font-family declaration (quoted names; generic names are refused)."""
+    css = re.sub(r"/\*.*?\*/", "", (STYLES_DIR / "print.css").read_text(encoding="utf-8"), flags=re.DOTALL)
+    families: set[str] = set()
+    for value in re.findall(r"font-family\s*:\s*([^;}]+)", css):
+        for name in (n.strip() for n in value.split(",")):
+            assert name.startswith('"'), f"print.css names an unquoted (generic?) family: {name}"
+            families.add(name.strip('"'))
+    return families
+
+
+def family_of(pdf_name: str) -> str:
+    """'DejaVu-Sans-BoldOblique' -> 'DejaVu Sans': WeasyPrint's font name without its style words."""
+    words = pdf_name.split("-")
+    while len(words) > 1 and re.fullmatch(rf"(?:{'|'.join(STYLES)})+", words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+def embedded_families(path: Path) -> set[str]:
+    """The family name (name table, ID 1) of every font program embedded in the PDF."""
+    found: set[str] = set()
+    for page in PdfReader(path).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            if "/DescendantFonts" in font:
+                font = font["/DescendantFonts"][0].get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3") or descriptor.get("/FontFile")
+            assert program is not None, f"{path.name}: {font.get('/BaseFont')} is not embedded"
+            found.add(TTFont(io.BytesIO(program.get_object().get_data()))["name"].getDebugName(1))
+    return found
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The harbour fixture, the theme page and the collection (with its Persian post), as PDFs."""
+    out = tmp_path_factory.mktemp("fonts")
+    for inputs in (
+        [FIXTURES / "harbour-archive.txt", FIXTURES / "theme-page.html"],
+        [FIXTURES / "collection.wxr.xml", "--media", FIXTURES / "collection-media"],
+    ):
+        proc = run_cli("export", *inputs, "-o", out, "-f", "pdf", "-q")
+        assert proc.returncode == 0, proc.stderr
+    return {p.name: p for p in out.glob("*.pdf")}
+
+
+def test_print_css_names_dejavu_families_only() -> None:
+    assert named_families() == {"DejaVu Serif", "DejaVu Sans", "DejaVu Sans Mono"}
+
+
+def test_only_the_named_families_appear_and_all_are_embedded(pdfs: dict[str, Path]) -> None:
+    allowed = named_families()
+    assert len(pdfs) == 9
+    for name, path in pdfs.items():
+        fonts = pdf_font_names(path)
+        assert fonts, name
+        assert all(embedded for _, embedded in fonts), (name, fonts)
+        assert {family_of(font) for font, _ in fonts} <= allowed, (name, fonts)
+        assert embedded_families(path) <= allowed, name
+
+
+def test_persian_is_set_in_dejavu_sans(pdfs: dict[str, Path]) -> None:
+    """The Arabic-script post: its text is there (shaped, extractable) and DejaVu Sans, which has the glyphs,
+    is among its fonts."""
+    (persian,) = [p for p in pdfs.values() if "فانوس" in pdftotext(p)]
+    assert "DejaVu Sans" in embedded_families(persian)
