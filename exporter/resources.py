@@ -281,17 +281,28 @@ def _file_image(path: Path, url: str) -> ImageSource | Refusal:
         data = path.read_bytes()
     except OSError:
         return Refusal(url, "image file could not be read")
+    checked = _checked_image(url, data, "not an image file (not PNG, JPEG, GIF, WebP or SVG)")
+    if isinstance(checked, Refusal):
+        return checked
+    kind, cleaned = checked
+    if cleaned is not None:  # an SVG: embed what we re-serialised, not the file
+        return ImageSource(key_for(cleaned, path.name), kind, path=path, data=cleaned)
+    return ImageSource(key_for(data, path.name), kind, path=path)
+
+
+def _checked_image(url: str, data: bytes, not_image: str) -> tuple[str, bytes | None] | Refusal:
+    """The image type of ``data`` (and, for SVG, its cleaned bytes), or the reason it is refused."""
     kind = sniff_image_type(data)
     if kind is None:
-        return Refusal(url, "not an image file (not PNG, JPEG, GIF, WebP or SVG)")
+        return Refusal(url, not_image)
     if _is_spacer(data):
         return Refusal(url, SPACER)
     if kind == "image/svg+xml":
         cleaned = safe_svg(data)
         if isinstance(cleaned, str):
             return Refusal(url, f"refused SVG image ({cleaned})")
-        return ImageSource(key_for(cleaned, path.name), kind, path=path, data=cleaned)
-    return ImageSource(key_for(data, path.name), kind, path=path)
+        return kind, cleaned
+    return kind, None
 
 
 def _data_image(url: str) -> ImageSource | Refusal:
@@ -311,16 +322,11 @@ def _data_image(url: str) -> ImageSource | Refusal:
             data = unquote_to_bytes(payload)
     except (binascii.Error, ValueError):
         return Refusal(url, "refused malformed data: URI")
-    kind = sniff_image_type(data)
-    if kind is None:
-        return Refusal(url, "refused data: URI that is not a PNG, JPEG, GIF, WebP or SVG image")
-    if _is_spacer(data):
-        return Refusal(url, SPACER)
-    if kind == "image/svg+xml":
-        cleaned = safe_svg(data)
-        if isinstance(cleaned, str):
-            return Refusal(url, f"refused SVG image ({cleaned})")
-        data = cleaned
+    checked = _checked_image(url, data, "refused data: URI that is not a PNG, JPEG, GIF, WebP or SVG image")
+    if isinstance(checked, Refusal):
+        return checked
+    kind, cleaned = checked
+    data = cleaned if cleaned is not None else data
     return ImageSource(key_for(data, f"image.{EXTENSIONS[kind]}"), kind, data=data)
 
 

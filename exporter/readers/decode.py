@@ -24,6 +24,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from bs4.dammit import EncodingDetector
 
@@ -73,10 +74,10 @@ class DecodedText:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_input_bytes(path: Path) -> bytes:
-    """Read a file, turning OS errors into one-line InputErrors."""
+def open_input(path: Path) -> IO[bytes]:
+    """Open an input file for reading, turning OS errors into one-line InputErrors."""
     try:
-        data = path.read_bytes()
+        return path.open("rb")
     except IsADirectoryError:
         raise InputError("is a folder, not a file", path) from None
     except FileNotFoundError:
@@ -85,6 +86,15 @@ def read_input_bytes(path: Path) -> bytes:
         raise InputError("permission denied", path) from None
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})", path) from None
+
+
+def read_input_bytes(path: Path) -> bytes:
+    """Read a file, turning OS errors into one-line InputErrors."""
+    with open_input(path) as handle:
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise InputError(f"cannot read file ({exc.strerror or exc})", path) from None
     if not data.strip():
         raise InputError("file is empty", path)
     return data

@@ -32,6 +32,7 @@ from defusedxml.ElementTree import iterparse
 
 from exporter.errors import InputError, UsageError
 from exporter.model import Attachment, RawArticle, Skipped
+from exporter.readers.decode import open_input
 from exporter.readers.html import normalise_language
 
 DEFAULT_STATUSES: frozenset[str] = frozenset({"publish"})
@@ -111,16 +112,7 @@ def iter_wxr(
 
 
 def _open(path: Path) -> IO[bytes]:
-    try:
-        handle = path.open("rb")
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", path) from None
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except PermissionError:
-        raise InputError("permission denied", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file ({exc.strerror or exc})", path) from None
+    handle = open_input(path)
     if not handle.read(1):
         handle.close()
         raise InputError("file is empty", path)
