@@ -22,6 +22,7 @@ from exporter.errors import UsageError
 from exporter.model import Article, Image, Licence
 from exporter.writers import pages, pdf_archival
 from exporter.writers.pdf import write_pdf, write_pdf_bundle
+from exporter.writers.pdf_archival import XHTML_NS, XMP_NAMESPACES
 from tests.test_pdf_writer import LICENCE_NAME, LICENCE_URL, NOTE_TEXT, PERSIAN_SPAN, TITLE, make_article, tiny_png
 from tests.tools import pdffonts, pdfinfo
 
@@ -30,16 +31,7 @@ VARIANTS = [None, "pdf/a-3b", "pdf/ua-1"]
 FILES = {None: "plain.pdf", "pdf/a-3b": "pdf-a-3b.pdf", "pdf/ua-1": "pdf-ua-1.pdf"}
 STATEMENT = "This work is licensed under a Creative Commons Attribution-NonCommercial 4.0 International License."
 CAPTION = "The harbour at dawn"
-NS = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "xmp": "http://ns.adobe.com/xap/1.0/",
-    "pdf": "http://ns.adobe.com/pdf/1.3/",
-    "xmpRights": "http://ns.adobe.com/xap/1.0/rights/",
-    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
-    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
-    "h": "http://www.w3.org/1999/xhtml",
-}
+NS = {**XMP_NAMESPACES, "h": XHTML_NS}
 ITEM_XML = (
     '<item xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
     'xmlns:dc="http://purl.org/dc/elements/1.1/"><title>A Harbour in Winter</title>'

@@ -14,6 +14,7 @@ import mimetypes
 import threading
 from collections import Counter
 from collections.abc import Callable
+from functools import cache
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,53 +49,32 @@ _MAX_URL_IN_WARNING = 200
 _LINE_BLOCKS = tuple("p li dd dt blockquote pre td th figcaption div h2 h3 h4 h5 h6".split())
 _MAX_LAYOUT_PASSES = 4
 
-_lock = threading.RLock()
-_cache: dict[str, Any] = {}
 
-
+@cache
 def _weasyprint() -> Any:
     """The weasyprint module, imported once per process (the import costs most of a second)."""
-    module = _cache.get("weasyprint")
-    if module is None:
-        with _lock:
-            module = _cache.get("weasyprint")
-            if module is None:
-                import weasyprint  # deliberately lazy: the import costs most of a second
+    import weasyprint  # deliberately lazy: commands that write no PDF never pay for it
 
-                module = _cache["weasyprint"] = weasyprint
-    return module
+    return weasyprint
 
 
+@cache
 def _font_config() -> Any:
     """The process-wide FontConfiguration."""
-    config = _cache.get("font_config")
-    if config is None:
-        with _lock:
-            config = _cache.get("font_config")
-            if config is None:
-                from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration
 
-                config = _cache["font_config"] = FontConfiguration()
-    return config
+    return FontConfiguration()
 
 
+@cache
 def _stylesheets(paper: str) -> list[Any]:
-    """The parsed print.css and paper-<paper>.css, cached per paper."""
-    key = f"css:{paper}"
-    sheets = _cache.get(key)
-    if sheets is None:
-        weasyprint = _weasyprint()
-        font_config = _font_config()
-        with _lock:
-            sheets = _cache.get(key)
-            if sheets is None:
-                fetcher = make_url_fetcher([STYLES_DIR])
-                sheets = [
-                    weasyprint.CSS(filename=STYLES_DIR / name, url_fetcher=fetcher, font_config=font_config)
-                    for name in ("print.css", f"paper-{paper}.css")
-                ]
-                _cache[key] = sheets
-    return sheets
+    """The parsed print.css and paper-<paper>.css, once per paper and process."""
+    weasyprint, font_config = _weasyprint(), _font_config()
+    fetcher = make_url_fetcher([STYLES_DIR])
+    return [
+        weasyprint.CSS(filename=STYLES_DIR / name, url_fetcher=fetcher, font_config=font_config)
+        for name in ("print.css", f"paper-{paper}.css")
+    ]
 
 
 def _short(url: str) -> str:
@@ -110,10 +90,8 @@ def make_url_fetcher(roots: list[Path]) -> URLFetcher:
     return _fetcher_class()(roots)
 
 
+@cache
 def _fetcher_class() -> type:
-    cls = _cache.get("fetcher_class")
-    if cls is not None:
-        return cls
     _weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -147,9 +125,7 @@ def _fetcher_class() -> type:
             media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": media_type})
 
-    with _lock:
-        _cache.setdefault("fetcher_class", LocalOnlyFetcher)
-    return _cache["fetcher_class"]
+    return LocalOnlyFetcher
 
 
 def _head(article: Article) -> str:

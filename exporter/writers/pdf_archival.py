@@ -43,7 +43,7 @@ PUBLIC_DOMAIN_IDS = ("CC0", "PDM")
 """Licence id prefixes that mark a public-domain work: ``xmpRights:Marked`` is False for them."""
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
-_NS = {
+XMP_NAMESPACES = {
     "x": "adobe:ns:meta/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -196,7 +196,7 @@ def bundle_metadata(title: str, articles: Sequence[Article]) -> Metadata:
 
 
 def _q(prefix: str, name: str) -> str:
-    return f"{{{_NS[prefix]}}}{name}"
+    return f"{{{XMP_NAMESPACES[prefix]}}}{name}"
 
 
 def _container(parent: Any, prefix: str, name: str, kind: str, values: Sequence[str], lang: bool = False) -> None:
@@ -222,9 +222,9 @@ def xmp_packet(meta: Metadata, variant: str | None, *, producer: str | None, cre
         used.append("pdfaid")
     elif variant == "pdf/ua-1":
         used.append("pdfuaid")
-    root = etree.Element(_q("x", "xmpmeta"), nsmap={"x": _NS["x"]})
-    rdf = etree.SubElement(root, _q("rdf", "RDF"), nsmap={"rdf": _NS["rdf"]})
-    desc = etree.SubElement(rdf, _q("rdf", "Description"), nsmap={p: _NS[p] for p in used if p != "rdf"})
+    root = etree.Element(_q("x", "xmpmeta"), nsmap={"x": XMP_NAMESPACES["x"]})
+    rdf = etree.SubElement(root, _q("rdf", "RDF"), nsmap={"rdf": XMP_NAMESPACES["rdf"]})
+    desc = etree.SubElement(rdf, _q("rdf", "Description"), nsmap={p: XMP_NAMESPACES[p] for p in used if p != "rdf"})
     desc.set(_q("rdf", "about"), "")
     if variant == "pdf/a-3b":
         _simple(desc, "pdfaid", "part", "3")
