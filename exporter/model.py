@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from exporter.messages import Message
+
 
 @dataclass
 class Attachment:
@@ -54,7 +56,8 @@ class RawArticle:
     """Licence URLs or statements found outside the body (``rel="license"`` links, meta tags)."""
     base_dir: Path | None = None
     """Folder that relative image paths resolve against (the input file's folder)."""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    """What the reader decided or met, as message records."""
     source_hash: str = ""
     """SHA-256 of the input bytes this article came from (stable identifiers, resume)."""
     slug: str | None = None
@@ -144,7 +147,8 @@ class Article:
     footnotes: list[Footnote] = field(default_factory=list)
     licence: Licence | None = None
     images: list[Image] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    """Every message of the reader and the cleaner, as records."""
     source_hash: str = ""
     source_xml: str | None = None
     """The original WXR ``<item>``, attached to archival PDFs."""

@@ -45,6 +45,8 @@ class Options:
     resume: bool = False
     pdf_variant: str | None = None
     bag: bool = False
+    rules: Path | None = None
+    """A TOML rules file (--rules): shortcode handlers for a site's own plugins."""
 
     @property
     def tmp_dir(self) -> Path:
