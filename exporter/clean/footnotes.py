@@ -48,7 +48,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
-from exporter.clean.handlers import MAX_ATTR_LEN, Registry, apply_shortcodes
+from exporter.clean.handlers import MAX_ATTR_LEN, Registry, apply_shortcodes, default_registry
 from exporter.clean.sanitize import sanitize_html, to_xhtml
 from exporter.clean.shortcodes import ShortcodeMatch, find_shortcodes, replace_shortcodes
 from exporter.clean.structure import BLOCK, drop_empty, fix_nesting, wrap_loose_inline
@@ -56,7 +56,9 @@ from exporter.model import Footnote
 
 __all__ = ["FOOTNOTE_SHORTCODES", "extract_footnotes"]
 
-FOOTNOTE_SHORTCODES = ("efn_note", "footnote", "ref", "mfn", "modern_footnote")
+FOOTNOTE_SHORTCODES = default_registry().note_names()
+"""The built-in footnote shortcodes (``efn_note``, ``footnote``, ``ref``, ``mfn``, ``modern_footnote``): the
+handlers with action ``note`` in the default registry, the one list of them."""
 
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)"

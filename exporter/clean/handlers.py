@@ -56,6 +56,8 @@ class Action(StrEnum):
     EXPAND = "expand"
     REMOVE = "remove"
     CONVERT = "convert"
+    NOTE = "note"
+    """A footnote shortcode: the footnotes stage turns it into a note; any left after it stays as written."""
 
 
 Converter = Callable[[ShortcodeMatch, str], "str | None"]
@@ -145,6 +147,10 @@ class Registry:
     def names(self) -> list[str]:
         """Registered names, highest priority first."""
         return [h.name for h in self]
+
+    def note_names(self) -> tuple[str, ...]:
+        """Names of the shortcodes that make footnotes (action ``note``), highest priority first."""
+        return tuple(h.name for h in self if h.action is Action.NOTE)
 
     def copy(self) -> Registry:
         """An independent registry with the same handlers."""
@@ -317,7 +323,7 @@ def default_registry() -> Registry:
         convert(name, "WordPress core", convert_media_link, "link to the media", fallback="keep")
     for name in ("gallery", "playlist"):
         convert(name, "WordPress core", None, "needs attachment data; not converted yet", fallback="remove")
-    # Footnote plugins: left as written for the footnotes stage (a converter hook for later).
+    # Footnote plugins: the footnotes stage makes notes of them; any left after it stay as written.
     for name, plugin in (
         ("efn_note", "Easy Footnotes"),
         ("footnote", "various footnote plugins"),
@@ -325,7 +331,15 @@ def default_registry() -> Registry:
         ("mfn", "Modern Footnotes"),
         ("modern_footnote", "Modern Footnotes"),
     ):
-        convert(name, plugin, None, "left as written for the footnotes stage", fallback="keep")
+        reg.register(
+            Handler(
+                name,
+                Action.NOTE,
+                reason="left as written for the footnotes stage",
+                plugin=plugin,
+                options={"fallback": "keep"},
+            )
+        )
 
     # Noise. An enclosing noise tag's content is kept (it is the author's text) unless stated otherwise.
     remove("premium_newsticker", "WP Premium News Ticker", "inactive plugin leftover")
