@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,13 +18,16 @@ from urllib.parse import unquote
 from exporter import __version__
 from exporter.bag import default_bagging_date, is_bag, make_bag, unbag
 from exporter.clean import clean
-from exporter.errors import ExporterError
+from exporter.errors import ExporterError, UsageError
+from exporter.messages import Message, error, info
 from exporter.model import Article, RawArticle, Skipped
 from exporter.naming import UniqueNames, slugify
 from exporter.readers.dispatch import DEFAULT_STATUSES, DEFAULT_TYPES, count_items, expand_inputs, read_file
 from exporter.resources import Resolver
+from exporter.writers.registry import WriteOptions, formats, writer_for
 
-FORMATS = ("epub", "pdf")
+FORMATS = formats()
+"""The registered output formats (``epub``, ``pdf``): the default of a run."""
 TMP_DIR = ".exporter-tmp"
 MANIFEST_EVERY = 2.0
 """Seconds between rewrites of manifest.json during a run (so --resume works after a killed run)."""
@@ -64,7 +68,7 @@ class ItemResult:
     url: str | None = None
     licence: dict[str, str] | None = None
     outputs: list[dict[str, object]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
     error: str | None = None
     skipped: str | None = None
     source_sha256: str | None = None
@@ -95,7 +99,7 @@ class ItemResult:
             },
             "licence": self.licence,
             "outputs": self.outputs,
-            "warnings": self.warnings,
+            "warnings": [m.to_json() if isinstance(m, Message) else m for m in self.warnings],
             "status": self.status,
         }
         if self.error is not None:
@@ -146,28 +150,29 @@ def output_slug(raw: RawArticle) -> str:
 
 
 def _write_all(
-    output_dir: Path, stem: str, writers: dict[str, Callable[[Path], list[str]]]
-) -> tuple[list[dict[str, object]], list[str]]:
+    output_dir: Path, stem: str, writes: dict[str, Callable[[Path], list[Message]]]
+) -> tuple[list[dict[str, object]], list[Message]]:
     """Write every format into the run's temporary folder, then rename them all into place.
 
-    An item shows up whole or not at all: a failure, a timeout or kill -9 leaves no book of it behind.
+    ``writes`` maps a format name to the call that writes it. An item shows up whole or not at all: a failure,
+    a timeout or kill -9 leaves no book of it behind.
     """
     tmp_dir = output_dir / TMP_DIR
     tmp_dir.mkdir(exist_ok=True)
     staged: list[tuple[Path, Path]] = []
-    warnings: list[str] = []
+    messages: list[Message] = []
     try:
-        for fmt, write in writers.items():
-            final = output_dir / f"{stem}.{fmt}"
+        for fmt, write in writes.items():
+            final = output_dir / f"{stem}{writer_for(fmt).suffix}"
             tmp = tmp_dir / f"{final.name}.part-{os.getpid()}"
             staged.append((tmp, final))
-            warnings += write(tmp)
+            messages += write(tmp)
         outputs = []
-        for tmp, final in staged:
+        for (tmp, final), fmt in zip(staged, writes, strict=True):
             data = tmp.read_bytes()
             outputs.append(
                 {
-                    "format": final.suffix[1:],
+                    "format": fmt,
                     "path": final.name,
                     "sha256": hashlib.sha256(data).hexdigest(),
                     "bytes": len(data),
@@ -178,49 +183,39 @@ def _write_all(
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
-    return outputs, warnings
+    return outputs, messages
 
 
-def _roots(articles: list[Article], options: Options) -> list[Path]:
+def write_options(articles: list[Article], options: Options) -> WriteOptions:
+    """What the writers get: paper, PDF variant, and the folders resources may come from (the inputs' folders
+    and --media)."""
     roots = {a.source_path.parent for a in articles}
     if options.media_dir is not None:
         roots.add(options.media_dir)
-    return sorted(roots)
+    return WriteOptions(paper=options.paper, variant=options.pdf_variant, resource_roots=tuple(sorted(roots)))
 
 
 def export_article(article: Article, slug: str, options: Options) -> list[dict[str, object]]:
     """Write every requested format for one article; returns the manifest's output entries."""
-    from exporter.writers.epub import write_epub
-    from exporter.writers.pdf import write_pdf
-
-    roots = _roots([article], options)
-    writers: dict[str, Callable[[Path], list[str]]] = {
-        "epub": lambda p: write_epub(article, p),
-        "pdf": lambda p: write_pdf(article, p, paper=options.paper, resource_roots=roots, **_variant(options)),
-    }
-    outputs, warnings = _write_all(options.output_dir, slug, {f: writers[f] for f in options.formats})
-    article.warnings += warnings
+    settings = write_options([article], options)
+    writes = {fmt: _writing(fmt, article, settings) for fmt in options.formats}
+    outputs, messages = _write_all(options.output_dir, slug, writes)
+    article.warnings += messages
     return outputs
 
 
-def _variant(options: Options) -> dict[str, str]:
-    """The PDF variant argument, passed only when one was asked for."""
-    return {"variant": options.pdf_variant} if options.pdf_variant else {}
+def _writing(fmt: str, article: Article, settings: WriteOptions) -> Callable[[Path], list[Message]]:
+    return lambda path: writer_for(fmt).write(article, path, settings)
 
 
 def export_bundle(title: str, articles: list[Article], options: Options) -> list[dict[str, object]]:
-    """Write one EPUB and/or one PDF holding every article; returns the output entries."""
-    from exporter.writers.epub import write_epub_bundle
-    from exporter.writers.pdf import write_pdf_bundle
+    """Write one book per requested format holding every article; returns the output entries."""
+    settings = write_options(articles, options)
 
-    roots = _roots(articles, options)
-    writers: dict[str, Callable[[Path], list[str]]] = {
-        "epub": lambda p: write_epub_bundle(title, articles, p),
-        "pdf": lambda p: write_pdf_bundle(
-            title, articles, p, paper=options.paper, resource_roots=roots, **_variant(options)
-        ),
-    }
-    outputs, _ = _write_all(options.output_dir, slugify(title), {f: writers[f] for f in options.formats})
+    def writing(fmt: str) -> Callable[[Path], list[Message]]:
+        return lambda path: writer_for(fmt).write_bundle(title, articles, path, settings)
+
+    outputs, _ = _write_all(options.output_dir, slugify(title), {fmt: writing(fmt) for fmt in options.formats})
     return outputs
 
 
@@ -283,8 +278,24 @@ def _unchanged(raw: RawArticle, slug: str, old: dict[str, object] | None, option
     result.title = old.get("title")  # type: ignore[assignment]
     result.licence = old.get("licence")  # type: ignore[assignment]
     result.outputs = list(outputs)  # type: ignore[arg-type]
-    result.warnings = [*old.get("warnings", []), "unchanged since the last run: not exported again (--resume)"]  # type: ignore[list-item]
+    result.warnings = [
+        *(Message.from_json(m) for m in old.get("warnings", [])),  # type: ignore[union-attr]
+        info("export", "unchanged", "unchanged since the last run: not exported again (--resume)"),
+    ]
     return result
+
+
+def check_options(options: Options) -> None:
+    """Raise UsageError, before any work, for a format, paper or PDF variant no writer knows."""
+    from exporter.writers.pdf import PAPERS
+    from exporter.writers.pdf_archival import check_variant
+
+    unknown = [f for f in options.formats if f not in formats()]
+    if unknown:
+        raise UsageError(f"unknown format {unknown[0]!r} (choose from {', '.join(formats())})")
+    if options.paper not in PAPERS:
+        raise UsageError(f"unknown paper {options.paper!r} (choose from {', '.join(PAPERS)})")
+    check_variant(options.pdf_variant)
 
 
 def run_export(paths: list[Path], options: Options, progress: Progress | None = None) -> list[ItemResult]:
@@ -297,6 +308,7 @@ def run_export(paths: list[Path], options: Options, progress: Progress | None = 
     """
     from exporter.workers import WorkerPool
 
+    check_options(options)
     options.output_dir.mkdir(parents=True, exist_ok=True)
     if is_bag(options.output_dir):
         unbag(options.output_dir)  # books back in place; --bag makes a fresh bag at the end
@@ -343,6 +355,8 @@ def run_export(paths: list[Path], options: Options, progress: Progress | None = 
             if outcome.error is not None:
                 result = stubs[outcome.index]
                 result.error = outcome.error
+                code = "internal-error" if outcome.detail else "item-stopped"
+                result.warnings = [error("export", code, outcome.error, detail=outcome.detail)]
             else:
                 result, article = outcome.value
                 if article is not None:
@@ -411,6 +425,10 @@ def export_one(
         result.error = exc.message
     except Exception as exc:  # a bug or a library failure must not end the batch
         result.error = f"internal error while exporting: {type(exc).__name__}: {exc}"
+        result.warnings = [
+            *result.warnings,
+            error("export", "internal-error", result.error, detail=traceback.format_exc()),
+        ]
     return result
 
 

@@ -7,6 +7,7 @@ import contextlib
 import multiprocessing
 import signal
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -23,6 +24,8 @@ class Outcome:
     index: int
     value: Any = None
     error: str | None = None
+    detail: str | None = None
+    """For an exception in the job, its traceback."""
 
 
 @dataclass
@@ -53,9 +56,10 @@ def _serve(conn: Connection, job: Job) -> None:
             return
         index, task = message
         try:
-            conn.send((index, job(task), None))
+            conn.send((index, job(task), None, None))
         except BaseException as exc:  # the parent records it; the worker goes on with the next item
-            conn.send((index, None, f"internal error in worker: {type(exc).__name__}: {exc}"))
+            text = f"internal error in worker: {type(exc).__name__}: {exc}"
+            conn.send((index, None, text, traceback.format_exc()))
 
 
 class WorkerPool:
@@ -116,13 +120,18 @@ class WorkerPool:
                 for worker in busy:
                     if worker.conn in ready:
                         try:
-                            index, value, error = worker.conn.recv()
+                            index, value, error, detail = worker.conn.recv()
                         except (EOFError, OSError):
-                            index, value, error = worker.index, None, "worker process died (out of memory?)"
+                            index, value, error, detail = (
+                                worker.index,
+                                None,
+                                "worker process died (out of memory?)",
+                                None,
+                            )
                             self._stop(worker)
                         else:
                             worker.index = None
-                        yield Outcome(index, value, error)
+                        yield Outcome(index, value, error, detail)
                     elif time.monotonic() >= worker.deadline:
                         index = worker.index
                         self._stop(worker)

@@ -72,7 +72,8 @@ def test_manifest_lists_both_items_with_hashes(books: dict[str, Path]) -> None:
     assert item["licence"] == {"id": "CC-BY-NC-4.0", "url": CC_URL}
     assert {o["format"] for o in item["outputs"]} == {"epub", "pdf"}
     assert all(re.fullmatch(r"[0-9a-f]{64}", o["sha256"]) for o in item["outputs"])
-    assert any("bg_collapse" in w for w in item["warnings"])
+    assert any("bg_collapse" in w["text"] and w["stage"] == "shortcodes" for w in item["warnings"])
+    assert all(set(w) >= {"stage", "code", "level", "text"} for w in item["warnings"])
 
 
 def test_same_input_gives_byte_identical_books(books: dict[str, Path]) -> None:

@@ -19,8 +19,9 @@ from pypdf import PdfReader
 
 from exporter.errors import UsageError
 from exporter.model import Article, Footnote, Image, Licence
+from exporter.pipeline import Options, run_export
 from exporter.writers import pdf as pdf_writer
-from exporter.writers.pdf import render_html, write_pdf
+from exporter.writers.pdf import write_pdf
 
 TITLE = "A Harbour in Winter"
 LICENCE_URL = "https://creativecommons.org/licenses/by-nc/4.0/"
@@ -261,10 +262,12 @@ def test_same_input_same_bytes(tmp_path: Path) -> None:
     assert first.read_bytes() == second.read_bytes()
 
 
-def test_unknown_paper_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError):
-        write_pdf(make_article(), tmp_path / "x.pdf", paper="b5", resource_roots=[])
-    assert not (tmp_path / "x.pdf").exists()
+def test_unknown_paper_is_a_usage_error_before_any_work(tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("A title\n\nSome text of the article.\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="unknown paper 'b5'"):
+        run_export([source], Options(output_dir=tmp_path / "out", paper="b5"))
+    assert not (tmp_path / "out").exists()
 
 
 def test_weasyprint_and_stylesheets_are_loaded_once() -> None:
@@ -306,7 +309,7 @@ def test_many_notes_each_on_the_page_of_its_call(seed: int, tmp_path: Path) -> N
         call = [i for i, p in enumerate(pages) if f"CALL{n}X{n}" in p]
         note = [i for i, p in enumerate(pages) if f"NOTE{n}X" in p]
         assert len(call) == 1 and call == note, (n, call, note)
-    assert not [w for w in warnings if "footnote" in w]
+    assert not [w for w in warnings if "footnote" in w.text]
 
 
 # ---- resources and the fetcher -------------------------------------------------------------------------------
@@ -367,7 +370,7 @@ def test_images_resolve_by_key_and_nothing_else_is_fetched(trap, tmp_path: Path)
     assert SENTINEL not in "".join(page_texts(path))
     assert b"/EmbeddedFile" not in raw and b"/FileAttachment" not in raw
     assert raw.count(b"/Subtype /Image") == 1, "only the image named by its key, inside the roots, is embedded"
-    text = "\n".join(warnings)
+    text = "\n".join(w.text for w in warnings)
     for url in ((outside / "secret.txt").as_uri(), (outside / "pic.png").as_uri(), f"http://127.0.0.1:{port}/x.png"):
         assert url in text
     assert (root / "link.png").as_uri() in text
@@ -388,7 +391,11 @@ def test_fetcher_alone_refuses_files_outside_the_roots_and_the_network(trap, tmp
         f"<p style=\"background: url('https://127.0.0.1:{port}/bg.png')\">x</p></body></html>"
     )
     path = tmp_path / "raw.pdf"
-    warnings = render_html(html, path, resource_roots=[root])
+    import weasyprint
+
+    fetcher = pdf_writer.make_url_fetcher([root])
+    weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(path)
+    warnings = fetcher.refused
 
     assert _no_connection(server)
     raw = decompressed(path, tmp_path)

@@ -13,18 +13,23 @@ import re
 import uuid
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 from ebooklib import epub
 from lxml import etree
 
 from exporter.clean.labels import is_image_label
-from exporter.model import Article, Footnote
+from exporter.messages import Message, Reporter
+from exporter.model import Article
+from exporter.transforms import Transforms
 from exporter.writers import STYLES_DIR
+from exporter.writers.document import BookBody
 from exporter.writers.pages import (
     bundle_title_block,
     is_english,
@@ -34,12 +39,10 @@ from exporter.writers.pages import (
     licences_overview,
     title_block,
 )
+from exporter.writers.registry import WriteOptions
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-_NOTEREF = re.compile(r'<sup class="noteref" data-note="([^"]+)">(.*?)</sup>', re.DOTALL)
-_HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.DOTALL)
-_ID_ATTR = re.compile(r'\sid="([^"]*)"')
-_TAGS = re.compile(r"<[^>]+>")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -118,7 +121,7 @@ def _write(book: epub.EpubBook, path: Path, when: datetime, language: str) -> No
     path.write_bytes(_repack(buffer.getvalue(), when, language))
 
 
-def write_epub(article: Article, path: Path) -> list[str]:
+def write_epub(article: Article, path: Path) -> list[Message]:
     """Write ``article`` as an EPUB 3 file at ``path``: title page, article, licence page; returns warnings."""
     book = _new_book(article.id, article.title, article.language, article.authors)
     if article.published:
@@ -140,14 +143,19 @@ def write_epub(article: Article, path: Path) -> list[str]:
     css = _stylesheet(book)
     _add_images(book, [article])
 
-    body, headings = _number_headings(article.body)
+    body, headings = _body(article)
     title_page = _page(
         "title.xhtml",
         article.title,
         f'<section epub:type="titlepage">{title_block(article)}</section>',
         article.language,
     )
-    article_page = _page("article.xhtml", article.title, _article_html(body, article.footnotes), article.language)
+    article_page = _page(
+        "article.xhtml",
+        article.title,
+        f'<section epub:type="bodymatter chapter" role="doc-chapter" class="article">{body}</section>',
+        article.language,
+    )
     licence_page = _page("licence.xhtml", "Licence and attribution", licence_section(article), "en")
     for page in (title_page, article_page, licence_page):
         page.add_item(css)
@@ -164,7 +172,7 @@ def write_epub(article: Article, path: Path) -> list[str]:
     return []
 
 
-def write_epub_bundle(title: str, articles: list[Article], path: Path) -> list[str]:
+def write_epub_bundle(title: str, articles: Sequence[Article], path: Path) -> list[Message]:
     """Write several articles as one EPUB: a title page, contents, one chapter per article (each with its own
     byline, date, source and licence block), and a closing page listing every article's licence."""
     language = Counter(a.language for a in articles).most_common(1)[0][0]
@@ -199,8 +207,7 @@ def write_epub_bundle(title: str, articles: list[Article], path: Path) -> list[s
     chapters, toc = [], []
     for n, article in enumerate(articles, 1):
         name = f"article-{n:03d}.xhtml"
-        body, headings = _number_headings(article.body, first_level=2)  # under the chapter's h1 title
-        notes_and_body = _article_html(body, article.footnotes, wrap=False)
+        notes_and_body, headings = _body(article, part=n)  # headings under the chapter's h1 title
         licence = licence_section(article, standalone=False, heading_level=2)
         if not is_english(article.language):
             licence = f'<div lang="en" dir="ltr">{licence}</div>'
@@ -254,67 +261,110 @@ def _page(file_name: str, title: str, content: str, language: str) -> epub.EpubH
     return page
 
 
-def _number_headings(body: str, first_level: int | None = None) -> tuple[str, list[tuple[str, str]]]:
-    """Give every heading an id and a level that never skips one; returns the body and (id, text) of each
-    top-level heading, for the table of contents.
+EPUB_TRANSFORMS = Transforms()
+"""The EPUB writer's transforms of each article body (a :class:`BookBody`), in priority order."""
 
-    Levels keep the source's nesting but close its gaps (h2 then h4 becomes h2 then h3). The top level is
-    ``first_level`` (a chapter under its own h1 starts at h2), or else the highest level the body uses.
+
+@EPUB_TRANSFORMS.add("heading-levels", 100)
+def _heading_levels(doc: BookBody) -> None:
+    """Every heading gets an id and a level that never skips one; the top-level ones go to the contents.
+
+    Levels keep the source's nesting but close its gaps (h2 then h4 becomes h2 then h3). The top level is h2
+    for a bundle's chapter (under its own h1 title), else the highest level the body uses. The (id, text) of
+    each top-level heading is left in ``doc.extra["headings"]``.
     """
-    levels = [int(m.group(1)) for m in _HEADING.finditer(body)]
-    if not levels:
-        return body, []
-    top = first_level or min(levels)
-    stack: list[tuple[int, int]] = []  # (source level, new level) of the open headings
+    found = [el for el in doc.root.iter(*_HEADINGS) if el is not doc.root]
     headings: list[tuple[str, str]] = []
-    counter = 0
-
-    def number(m: re.Match[str]) -> str:
-        nonlocal counter
-        counter += 1
-        source, attrs = int(m.group(1)), m.group(2) or ""
+    doc.extra["headings"] = headings
+    if not found:
+        return
+    top = 2 if doc.part is not None else min(int(el.tag[1]) for el in found)
+    stack: list[tuple[int, int]] = []  # (source level, new level) of the open headings
+    for counter, el in enumerate(found, 1):
+        source = int(el.tag[1])
         while stack and stack[-1][0] >= source:
             stack.pop()
         level = min(stack[-1][1] + 1 if stack else top, 6)
         stack.append((source, level))
-        found = _ID_ATTR.search(attrs)
-        hid = found.group(1) if found else f"section-{counter}"
-        if not found:
-            attrs = f' id="{hid}"{attrs}'
+        hid = el.get("id")
+        if hid is None:  # the new id goes first, before the heading's own attributes
+            hid = f"section-{counter}"
+            attrs = list(el.attrib.items())
+            el.attrib.clear()
+            el.set("id", hid)
+            for name, value in attrs:
+                el.set(name, value)
+        el.tag = f"h{level}"
         if level == top:
-            headings.append((hid, " ".join(_TAGS.sub("", m.group(3)).split())))
-        return f"<h{level}{attrs}>{m.group(3)}</h{level}>"
-
-    return _HEADING.sub(number, body), headings
+            headings.append((hid, " ".join(el.text_content().split())))
 
 
-def _article_html(body: str, footnotes: list[Footnote], *, wrap: bool = True) -> str:
-    """The article's section: noterefs become pop-up note links, notes follow as asides."""
-    notes = {n.id: n for n in footnotes if n.body}
+@EPUB_TRANSFORMS.add("noterefs", 200)
+def _noterefs(doc: BookBody) -> None:
+    """Note calls become pop-up note links; a call of a note with no text stays a citation marker.
+
+    A note cited again gets its own anchor; the note's backlink goes to the first call.
+    """
+    notes = {n.id: n for n in doc.article.footnotes if n.body}
     calls: Counter[str] = Counter()
-
-    def ref(m: re.Match[str]) -> str:
-        note = notes.get(m.group(1))
+    for sup in list(doc.root.iter("sup")):
+        if sup.get("class") != "noteref" or not sup.get("data-note"):
+            continue
+        note = notes.get(sup.get("data-note") or "")
+        sup.attrib.clear()
         if note is None:
-            return f'<sup class="citation">{m.group(2)}</sup>'
-        calls[note.id] += 1  # a note cited again gets its own anchor; the backlink goes to the first call
+            sup.set("class", "citation")
+            continue
+        calls[note.id] += 1
         anchor = f"ref-{note.id}" if calls[note.id] == 1 else f"ref-{note.id}-{calls[note.id]}"
-        return (
-            f'<sup><a epub:type="noteref" role="doc-noteref" href="#note-{note.id}" '
-            f'id="{anchor}">{m.group(2)}</a></sup>'
-        )
+        link = lxml.html.Element("a")
+        for name, value in (
+            ("epub:type", "noteref"),
+            ("role", "doc-noteref"),
+            ("href", f"#note-{note.id}"),
+            ("id", anchor),
+        ):
+            link.set(name, value)
+        link.text, sup.text = sup.text, None
+        link.extend(list(sup))
+        sup.append(link)
 
-    asides = "".join(
-        f'<aside epub:type="footnote" role="doc-footnote" id="note-{n.id}" class="footnote">'
-        f'<p class="backlink"><a href="#ref-{n.id}" role="doc-backlink">{escape(n.label)}</a></p>{n.body}</aside>'
-        for n in notes.values()
+
+@EPUB_TRANSFORMS.add("note-asides", 300)
+def _note_asides(doc: BookBody) -> None:
+    """The notes follow the body as footnote asides, each opening with a link back to its call."""
+    for note in (n for n in doc.article.footnotes if n.body):
+        aside = _element(
+            "aside",
+            {"epub:type": "footnote", "role": "doc-footnote", "id": f"note-{note.id}", "class": "footnote"},
+        )
+        backlink = _element("p", {"class": "backlink"})
+        link = _element("a", {"href": f"#ref-{note.id}", "role": "doc-backlink"})
+        link.text = note.label
+        backlink.append(link)
+        aside.append(backlink)
+        parts = lxml.html.fragments_fromstring(note.body or "")
+        if parts and isinstance(parts[0], str):
+            backlink.tail = parts.pop(0)
+        aside.extend(parts)
+        doc.root.append(aside)
+
+
+def _element(tag: str, attrs: dict[str, str]) -> Any:
+    el = lxml.html.Element(tag)
+    for name, value in attrs.items():
+        el.set(name, value)
+    return el
+
+
+def _body(article: Article, *, part: int | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """The article's body for the book (the EPUB transforms applied) and its top-level headings."""
+    doc = BookBody.of(article, Reporter(), part=part)
+    EPUB_TRANSFORMS.apply(doc)
+    html = escape(doc.root.text or "", quote=False) + "".join(
+        lxml.html.tostring(child, encoding="unicode", method="html") for child in doc.root
     )
-    if not wrap:
-        return _NOTEREF.sub(ref, body) + asides
-    return (
-        '<section epub:type="bodymatter chapter" role="doc-chapter" class="article">'
-        f"{_NOTEREF.sub(ref, body)}{asides}</section>"
-    )
+    return html, doc.extra["headings"]
 
 
 # ---- Accessibility metadata ------------------------------------------------------------------------------
@@ -520,3 +570,21 @@ def _finish_nav(nav: bytes, language: str) -> bytes:
         if nav_el.get(_EPUB_TYPE) == "landmarks":
             nav_el.set("hidden", "hidden")
     return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+class EpubWriter:
+    """The ``epub`` format (see :mod:`exporter.writers.registry`)."""
+
+    format = "epub"
+    suffix = ".epub"
+
+    def write(self, article: Article, path: Path, options: WriteOptions) -> list[Message]:
+        """One article as an EPUB."""
+        return write_epub(article, path)
+
+    def write_bundle(self, title: str, articles: Sequence[Article], path: Path, options: WriteOptions) -> list[Message]:
+        """Several articles as one EPUB."""
+        return write_epub_bundle(title, articles, path)
+
+
+EPUB_WRITER = EpubWriter()

@@ -13,7 +13,7 @@ import logging
 import mimetypes
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -25,10 +25,13 @@ import lxml.html
 from lxml import etree
 
 from exporter import __version__
-from exporter.errors import UsageError
+from exporter.messages import Message, Reporter, warning
 from exporter.model import Article
 from exporter.resources import Resolver
+from exporter.transforms import Transforms
 from exporter.writers import STYLES_DIR, pages, pdf_archival
+from exporter.writers.document import BookBody
+from exporter.writers.registry import WriteOptions
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
@@ -156,27 +159,38 @@ def _flatten_note(body: str) -> list[Any]:
     return [holder.text or "", *list(holder)]
 
 
-def _transform_body(article: Article) -> tuple[Any, list[str]]:
-    """The body as an lxml tree ready for print: notes as footnote floats, image keys as file URIs.
+PDF_TRANSFORMS = Transforms()
+"""The PDF writer's transforms of each article body (a :class:`BookBody`), in priority order."""
 
-    Elements that fetch, embed or restyle (``link``, ``meta``, ``style``...) are dropped. Block elements get a
-    ``data-b`` index so that a later layout pass can adjust them (see :func:`_notes_away_from_calls`).
+
+@PDF_TRANSFORMS.add("article-body", 10)
+def _article_body(doc: BookBody) -> None:
+    """The body's wrapper gets the class the print styles address."""
+    doc.root.set("class", "article-body")
+
+
+@PDF_TRANSFORMS.add("drop-unsafe", 100)
+def _drop_unsafe(doc: BookBody) -> None:
+    """Elements that fetch, embed or restyle (``link``, ``meta``, ``style``…) go, and so does rel=attachment.
+
+    The cleaner removes them already; the writer does not rely on that.
     """
-    warnings: list[str] = []
-    root = lxml.html.fragment_fromstring(article.body or "", create_parent="div")
-    root.set("class", "article-body")
-
+    root = doc.root
     for tag in _DROPPED_TAGS:
         for _ in root.iter(tag):
-            warnings.append(f"PDF: dropped a <{tag}> element from the body")
+            doc.report.warning("pdf", "dropped-element", f"dropped a <{tag}> element from the body")
         etree.strip_elements(root, tag, with_tail=False)
     for el in root.iter("a"):
         if "attachment" in (el.get("rel") or "").lower().split():
             del el.attrib["rel"]
-            warnings.append("PDF: ignored rel=attachment on a link")
+            doc.report.warning("pdf", "attachment-rel", "ignored rel=attachment on a link")
 
-    images = {img.key: img for img in article.images}
-    for el in list(root.iter("img")):
+
+@PDF_TRANSFORMS.add("image-sources", 200)
+def _image_sources(doc: BookBody) -> None:
+    """Image keys become file URIs (or data: URIs for bytes the cleaner kept); unknown images are left out."""
+    images = {img.key: img for img in doc.article.images}
+    for el in list(doc.root.iter("img")):
         src = (el.get("src") or "").strip()
         if src in images:
             image = images[src]
@@ -186,12 +200,18 @@ def _transform_body(article: Article) -> tuple[Any, list[str]]:
             else:
                 el.set("src", Path(image.path).resolve().as_uri())
         elif src and ":" not in src.split("/", 1)[0]:
-            warnings.append(f"PDF: image {_short(src)!r} is not one of the article's images; left out")
+            doc.report.warning(
+                "pdf", "image-unknown", f"image {_short(src)!r} is not one of the article's images; left out"
+            )
             el.drop_tree()
 
-    notes = {fn.id: fn for fn in article.footnotes}
+
+@PDF_TRANSFORMS.add("note-floats", 300)
+def _note_floats(doc: BookBody) -> None:
+    """Each note's first call becomes a footnote float holding the note; later calls stay as markers."""
+    notes = {fn.id: fn for fn in doc.article.footnotes}
     placed: set[str] = set()
-    for sup in list(root.iter("sup")):
+    for sup in list(doc.root.iter("sup")):
         if "noteref" not in (sup.get("class") or "").split():
             continue
         note_id = sup.get("data-note") or ""
@@ -199,7 +219,9 @@ def _transform_body(article: Article) -> tuple[Any, list[str]]:
         label = sup.text_content().strip() or (note.label if note else "")
         if note is None or note.body is None or note_id in placed:
             if note is None:
-                warnings.append(f"PDF: note reference {note_id!r} has no note; kept as a citation marker")
+                doc.report.warning(
+                    "pdf", "noteref-missing", f"note reference {note_id!r} has no note; kept as a citation marker"
+                )
             sup.attrib.clear()
             sup.set("class", "citation" if note_id not in placed else "noteref-again")
             continue
@@ -211,9 +233,26 @@ def _transform_body(article: Article) -> tuple[Any, list[str]]:
         span.tail = sup.tail
         sup.getparent().replace(sup, span)
 
-    for index, el in enumerate(el for el in root.iter(*_LINE_BLOCKS) if el is not root):
-        el.set("data-b", str(index))
-    return root, warnings
+
+@PDF_TRANSFORMS.add("alt-text", 400)
+def _alt_text(doc: BookBody) -> None:
+    """Images without alt text take their figure's caption; PDF/UA-1 requires one on every figure."""
+    doc.report.extend(pdf_archival.fill_alt_text(doc.root, variant=doc.options.variant))
+
+
+@PDF_TRANSFORMS.add("line-blocks", 900)
+def _line_block_index(doc: BookBody) -> None:
+    """Blocks of lines get a ``data-b`` index so that a later layout pass can relax their orphans rule."""
+    prefix = f"{doc.part}." if doc.part is not None else ""
+    for index, el in enumerate(el for el in doc.root.iter(*_LINE_BLOCKS) if el is not doc.root):
+        el.set("data-b", f"{prefix}{index}")
+
+
+def _body(article: Article, report: Reporter, options: WriteOptions, part: int | None = None) -> Any:
+    """The article's body as a tree ready for print: the PDF transforms applied."""
+    doc = BookBody.of(article, report, options, part)
+    PDF_TRANSFORMS.apply(doc)
+    return doc.root
 
 
 def _document_html(article: Article, body: Any) -> str:
@@ -227,12 +266,6 @@ def _document_html(article: Article, body: Any) -> str:
         # The licence page's wording is English whatever the article's language.
         f'<div class="licence-page" lang="en" dir="ltr">{pages.licence_section(article)}</div></body></html>'
     )
-
-
-def build_html(article: Article) -> tuple[str, list[str]]:
-    """The whole print document for one article (title block, body, licence page) and its warnings."""
-    body, warnings = _transform_body(article)
-    return _document_html(article, body), warnings
 
 
 def _notes_away_from_calls(document: Any) -> tuple[list[str], dict[str, int]]:
@@ -302,24 +335,20 @@ def _render(html: str, fetcher: Any, paper: str) -> Any:
     return document.render(stylesheets=_stylesheets(paper), font_config=_font_config())
 
 
-def _check_paper(paper: str) -> None:
-    if paper not in PAPERS:
-        raise UsageError(f"unknown paper {paper!r} (choose from {', '.join(PAPERS)})")
-
-
-def _fetch_warnings(fetcher: Any, logged: list[str]) -> list[str]:
-    warnings: list[str] = []
+def _fetch_messages(fetcher: Any, logged: list[str]) -> list[Message]:
+    """A message per refused URL, and per complaint WeasyPrint logged about an unusable resource."""
+    texts: dict[str, str] = {}
     for url in fetcher.refused:
-        message = f"PDF: refused to load {_short(url)} (only data: URIs and local files in the input folders)"
-        if message not in warnings:
-            warnings.append(message)
+        texts.setdefault(
+            f"refused to load {_short(url)} (only data: URIs and local files in the input folders)", "refused-url"
+        )
     for message in logged:
-        if any(_short(url) in message or url in message for url in fetcher.refused):
-            continue
-        text = f"PDF: {message}"
-        if text not in warnings:
-            warnings.append(text)
-    return warnings
+        if not any(_short(url) in message or url in message for url in fetcher.refused):
+            texts.setdefault(message, "weasyprint")
+    return [
+        warning("pdf", "refused-url", text) if code == "refused-url" else warning("pdf", "weasyprint", text)
+        for text, code in texts.items()
+    ]
 
 
 class _LogCapture:
@@ -334,20 +363,6 @@ class _LogCapture:
         logging.getLogger("weasyprint").removeHandler(self.handler)
 
 
-def render_html(html: str, path: Path, *, paper: str = "a4", resource_roots: list[Path]) -> list[str]:
-    """Render a complete HTML document to ``path`` with the print styles and the local-only fetcher.
-
-    Returns warnings: each refused URL, and WeasyPrint's complaints about unusable resources.
-    Errors inside WeasyPrint propagate; nothing is written then.
-    """
-    _check_paper(paper)
-    fetcher = make_url_fetcher(resource_roots)
-    with _LogCapture() as logged:
-        data = _render(html, fetcher, paper).write_pdf()
-    path.write_bytes(data)
-    return _fetch_warnings(fetcher, logged)
-
-
 def _line_blocks(body: Any) -> dict[str, Any]:
     return {el.get("data-b"): el for el in body.iter(*_LINE_BLOCKS) if el.get("data-b") is not None}
 
@@ -357,12 +372,13 @@ def _layout(make_html: Callable[[], str], blocks: dict[str, Any], has_notes: boo
 
     Returns the WeasyPrint document and a warning per note still away from its call.
     """
-    away: list[str] = []
+    away: list[Message] = []
     for attempt in range(_MAX_LAYOUT_PASSES):
         document = _render(make_html(), fetcher, paper)
         if not has_notes:
             return document, []
-        away, fixes = _notes_away_from_calls(document)
+        texts, fixes = _notes_away_from_calls(document)
+        away = [warning("pdf", "note-away", text.removeprefix("PDF: ")) for text in texts]
         changed = False
         for key, orphans in fixes.items():
             el = blocks.get(key)
@@ -381,19 +397,18 @@ def write_pdf(
     paper: str = "a4",
     resource_roots: list[Path],
     variant: str | None = None,
-) -> list[str]:
-    """Write ``article`` as a print-ready PDF at ``path``; returns warnings (refused or unusable resources).
+) -> list[Message]:
+    """Write ``article`` as a print-ready PDF at ``path``; returns the PDF stage's messages.
 
     ``paper`` is ``a4``, ``letter`` or ``a5``. ``variant`` is None (plain PDF), ``"pdf/a-3b"`` (archival: sRGB
     output intent, the cleaned source and the WXR item embedded) or ``"pdf/ua-1"`` (tagged, alt text on every
     image). Every variant carries the licence in its XMP and document information (see :mod:`pdf_archival`).
     Only files inside ``resource_roots`` (and the styles folder) are read; nothing is fetched from the network.
     The same article always gives the same bytes. Errors inside WeasyPrint propagate; nothing is written then.
+    The command line checks ``paper`` and ``variant`` before any work.
     """
-    _check_paper(paper)
-    pdf_archival.check_variant(variant)
-    body, warnings = _transform_body(article)
-    warnings += pdf_archival.fill_alt_text(body, variant=variant)
+    report = Reporter()
+    body = _body(article, report, WriteOptions(paper, variant, tuple(resource_roots)))
     fetcher = make_url_fetcher(resource_roots)
     with _LogCapture() as logged:
         document, away = _layout(
@@ -403,7 +418,7 @@ def write_pdf(
     sources = pdf_archival.source_files([article]) if variant == "pdf/a-3b" else []
     data = pdf_archival.finish(data, pdf_archival.article_metadata(article), variant, sources)
     path.write_bytes(data)
-    return warnings + away + _fetch_warnings(fetcher, logged)
+    return [*report, *away, *_fetch_messages(fetcher, logged)]
 
 
 def _bundle_html(title: str, articles: list[Article], bodies: list[Any]) -> str:
@@ -456,18 +471,10 @@ def write_pdf_bundle(
 
     ``variant`` as for :func:`write_pdf`; a PDF/A-3b bundle embeds every article's sources, numbered.
     """
-    _check_paper(paper)
-    pdf_archival.check_variant(variant)
-    bodies, warnings, blocks = [], [], {}
-    for n, article in enumerate(articles, 1):
-        body, body_warnings = _transform_body(article)
-        body_warnings += pdf_archival.fill_alt_text(body, variant=variant)
-        for el in body.iter(*_LINE_BLOCKS):
-            if el.get("data-b") is not None:
-                el.set("data-b", f"{n}.{el.get('data-b')}")
-        blocks.update(_line_blocks(body))
-        bodies.append(body)
-        warnings += body_warnings
+    report = Reporter()
+    options = WriteOptions(paper, variant, tuple(resource_roots))
+    bodies = [_body(article, report, options, part=n) for n, article in enumerate(articles, 1)]
+    blocks = {key: el for body in bodies for key, el in _line_blocks(body).items()}
     fetcher = make_url_fetcher(resource_roots)
     has_notes = any(a.footnotes for a in articles)
     with _LogCapture() as logged:
@@ -476,4 +483,31 @@ def write_pdf_bundle(
     sources = pdf_archival.source_files(articles, bundle=True) if variant == "pdf/a-3b" else []
     data = pdf_archival.finish(data, pdf_archival.bundle_metadata(title, articles), variant, sources)
     path.write_bytes(data)
-    return warnings + away + _fetch_warnings(fetcher, logged)
+    return [*report, *away, *_fetch_messages(fetcher, logged)]
+
+
+class PdfWriter:
+    """The ``pdf`` format (see :mod:`exporter.writers.registry`)."""
+
+    format = "pdf"
+    suffix = ".pdf"
+
+    def write(self, article: Article, path: Path, options: WriteOptions) -> list[Message]:
+        """One article as a PDF."""
+        return write_pdf(
+            article, path, paper=options.paper, resource_roots=list(options.resource_roots), variant=options.variant
+        )
+
+    def write_bundle(self, title: str, articles: Sequence[Article], path: Path, options: WriteOptions) -> list[Message]:
+        """Several articles as one PDF."""
+        return write_pdf_bundle(
+            title,
+            list(articles),
+            path,
+            paper=options.paper,
+            resource_roots=list(options.resource_roots),
+            variant=options.variant,
+        )
+
+
+PDF_WRITER = PdfWriter()

@@ -1,0 +1,175 @@
+"""The cleaner's transforms and their order: the one place the order of cleaning is declared.
+
+Priorities (lower runs first): text stage 100-400 (WordPress's rules work on the text), ``parse`` at 450,
+tree stage 500-900. ``docs/architecture.md`` lists the same table; ``TRANSFORMS.table()`` prints it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import lxml.html
+
+from exporter.clean.blocks import prepare_post_content
+from exporter.clean.citations import mark_citations, unlink_dangling
+from exporter.clean.direction import language_of_text, mark_rtl
+from exporter.clean.document import CleanDocument
+from exporter.clean.footnotes import extract_footnotes
+from exporter.clean.handlers import apply_shortcodes
+from exporter.clean.images import resolve_images
+from exporter.clean.labels import drop_image_labels
+from exporter.clean.licence import detect_licence
+from exporter.clean.links import absolutize_links
+from exporter.clean.sanitize import sanitize_with_warnings
+from exporter.clean.structure import demote_h1, drop_empty, expand_details, fix_nesting, wrap_loose_inline
+from exporter.clean.textnodes import make_element
+from exporter.messages import Message, info
+from exporter.transforms import Transforms
+
+TRANSFORMS = Transforms()
+"""The cleaner's transforms. Register your own with ``TRANSFORMS.add(name, priority)``."""
+
+EMPTY_NOTE = "The source holds no text for this article."
+
+
+def _report(doc: CleanDocument, stage: str, code: str, messages: Iterable[Message | str]) -> None:
+    # TODO(merge): every stage returns Message records once the helpers' branches are merged.
+    doc.report.extend(m if isinstance(m, Message) else info(stage, code, m) for m in messages)
+
+
+@TRANSFORMS.add("post-content", 100)
+def post_content(doc: CleanDocument) -> None:
+    """WordPress post content: wpautop for classic posts, block delimiters removed, more/nextpage."""
+    doc.html, messages = prepare_post_content(doc.raw.html, doc.raw.content_format)
+    _report(doc, "content", "legacy", messages)
+
+
+@TRANSFORMS.add("footnotes", 200)
+def footnotes(doc: CleanDocument) -> None:
+    """Notes from every plugin and reference list become noterefs and one list of notes."""
+    doc.html, doc.notes, messages = extract_footnotes(doc.html, doc.raw.footnotes_meta, doc.shortcodes)
+    _report(doc, "footnotes", "legacy", messages)
+
+
+@TRANSFORMS.add("shortcodes", 300)
+def shortcodes(doc: CleanDocument) -> None:
+    """Shortcodes parsed as WordPress parses them: expanded, converted, or removed."""
+    doc.html, messages = apply_shortcodes(doc.html, doc.shortcodes)
+    _report(doc, "shortcodes", "legacy", messages)
+
+
+@TRANSFORMS.add("sanitize", 400)
+def sanitize(doc: CleanDocument) -> None:
+    """The allowlist sanitizer (nh3): scripts, frames, styles and unsafe URLs go, each named."""
+    doc.html, messages = sanitize_with_warnings(doc.html)
+    _report(doc, "sanitize", "legacy", messages)
+
+
+@TRANSFORMS.add("parse", 450)
+def parse(doc: CleanDocument) -> None:
+    """The text becomes a tree; every later transform works on the tree."""
+    doc.root = lxml.html.fragment_fromstring(doc.html or "<p></p>", create_parent="div")
+    doc.html = ""
+
+
+@TRANSFORMS.add("details", 500)
+def details(doc: CleanDocument) -> None:
+    """Collapsed ``<details>`` sections expanded inline, their summaries as headings."""
+    _report(doc, "structure", "legacy", expand_details(doc.tree))
+
+
+@TRANSFORMS.add("demote-h1", 510)
+def demote_h1s(doc: CleanDocument) -> None:
+    """Headings start at h2: the title is the book's h1."""
+    demote_h1(doc.tree)
+
+
+@TRANSFORMS.add("image-labels", 520)
+def image_labels(doc: CleanDocument) -> None:
+    """Stray image labels (file names, badge captions) dropped."""
+    _report(doc, "structure", "legacy", drop_image_labels(doc.tree))
+
+
+@TRANSFORMS.add("licence", 530)
+def licence(doc: CleanDocument) -> None:
+    """The Creative Commons licence detected; its statement moves to the licence page."""
+    doc.licence, messages = detect_licence(doc.tree, doc.raw.licence_hints)
+    _report(doc, "licence", "legacy", messages)
+
+
+@TRANSFORMS.add("citations", 540)
+def citations(doc: CleanDocument) -> None:
+    """Bare citation markers such as ``[5]`` become visible superscripts."""
+    mark_citations(doc.tree)
+
+
+@TRANSFORMS.add("links", 550)
+def links(doc: CleanDocument) -> None:
+    """Relative links made absolute against the source URL, or unwrapped."""
+    _report(doc, "links", "legacy", absolutize_links(doc.tree, doc.raw.source_url))
+
+
+@TRANSFORMS.add("unlink-dangling", 560)
+def dangling(doc: CleanDocument) -> None:
+    """Links to anchors that are not in the article are unwrapped."""
+    unlink_dangling(doc.tree)
+
+
+@TRANSFORMS.add("images", 600)
+def images(doc: CleanDocument) -> None:
+    """Each image served from the allowed folders, or replaced by its alt text and named."""
+    doc.images, messages = resolve_images(doc.tree, doc.resolver, doc.raw.base_dir, source_path=doc.raw.source_path)
+    _report(doc, "images", "legacy", messages)
+
+
+@TRANSFORMS.add("language", 700)
+def language(doc: CleanDocument) -> None:
+    """The article's language: declared, else from the text's script; the script wins a clear mismatch."""
+    detected = language_of_text(doc.tree.text_content())
+    declared = doc.raw.language
+    doc.language = declared or detected or "en"
+    if not declared:
+        doc.report.info(
+            "language", "assumed", f"language not declared; assumed '{doc.language}' from the text's script"
+        )
+    elif detected and detected != declared.split("-")[0]:
+        doc.report.warning(
+            "language",
+            "script-mismatch",
+            f"text is mostly in '{detected}' script; language set to '{detected}', not '{declared}'",
+        )
+        doc.language = detected
+
+
+@TRANSFORMS.add("rtl-runs", 710)
+def rtl_runs(doc: CleanDocument) -> None:
+    """Right-to-left runs and blocks get ``lang`` and ``dir``."""
+    mark_rtl(doc.tree, doc.language.split("-")[0])
+
+
+@TRANSFORMS.add("wrap-inline", 800)
+def wrap_inline(doc: CleanDocument) -> None:
+    """Loose inline content at the top level wrapped in paragraphs."""
+    wrap_loose_inline(doc.tree)
+
+
+@TRANSFORMS.add("nesting", 810)
+def nesting(doc: CleanDocument) -> None:
+    """Blocks nested where XHTML does not allow them are lifted out."""
+    fix_nesting(doc.tree)
+
+
+@TRANSFORMS.add("drop-empty", 820)
+def empty_blocks(doc: CleanDocument) -> None:
+    """Empty paragraphs and wrappers removed."""
+    drop_empty(doc.tree)
+
+
+@TRANSFORMS.add("empty-note", 900)
+def empty_note(doc: CleanDocument) -> None:
+    """An article with no text left says so, instead of being an empty book."""
+    if not doc.tree.text_content().strip() and not doc.images:
+        doc.tree.append(make_element("p", EMPTY_NOTE, **{"class": "empty-note"}))
+        doc.report.warning(
+            "structure", "empty-article", "the source holds no article text: the book says so instead of being empty"
+        )
