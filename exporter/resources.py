@@ -86,6 +86,9 @@ class Refusal:
 
     url: str
     reason: str
+    code: str
+    """The message code (stage ``images``): remote-image, outside-input, unsafe-scheme, too-large, unreadable,
+    not-an-image, spacer, unsafe-svg, malformed-data-uri."""
 
     def __str__(self) -> str:
         return f"{self.reason}: {shown(self.url)}"
@@ -181,20 +184,20 @@ class Resolver:
             return mapped
         host = parts.netloc if scheme in ("", "file") else ""
         if url.startswith(("\\\\", "//")) or (scheme == "file" and host not in ("", "localhost")):
-            return Refusal(url, "refused remote image (never fetched)")
+            return Refusal(url, "refused remote image (never fetched)", "remote-image")
         if scheme not in ("", "file"):
             if len(scheme) == 1:  # C:\photos\x.jpg, a Windows path: outside by definition
-                return Refusal(url, "refused file outside the input folder")
+                return Refusal(url, "refused file outside the input folder", "outside-input")
             if parts.netloc:
-                return Refusal(url, "refused remote image (never fetched)")
-            return Refusal(url, f"refused image address with scheme '{scheme}:' (never fetched)")
+                return Refusal(url, "refused remote image (never fetched)", "remote-image")
+            return Refusal(url, f"refused image address with scheme '{scheme}:' (never fetched)", "unsafe-scheme")
         raw = unquote(parts.path)
         if not raw:
             return None
         path = Path(raw)
         cand = path if path.is_absolute() else (base_dir or Path.cwd()) / path
         if not self._lexically_inside(cand):
-            return Refusal(url, "refused file outside the input folder")
+            return Refusal(url, "refused file outside the input folder", "outside-input")
         if self.is_allowed(cand):
             return cand.resolve()
         try:
@@ -203,7 +206,7 @@ class Resolver:
         except (OSError, ValueError, RuntimeError):
             leads_out = False
         if leads_out:  # a link inside the folder that points out of it
-            return Refusal(url, "refused file outside the input folder")
+            return Refusal(url, "refused file outside the input folder", "outside-input")
         return None
 
     def _media_copy(self, url_path: str) -> Path | None:
@@ -277,10 +280,10 @@ def _file_image(path: Path, url: str) -> ImageSource | Refusal:
     """A file inside the roots as an image, if its bytes are one we embed."""
     try:
         if path.stat().st_size > MAX_IMAGE_BYTES:
-            return Refusal(url, f"image file over {MAX_IMAGE_BYTES // 2**20} MB left out")
+            return Refusal(url, f"image file over {MAX_IMAGE_BYTES // 2**20} MB left out", "too-large")
         data = path.read_bytes()
     except OSError:
-        return Refusal(url, "image file could not be read")
+        return Refusal(url, "image file could not be read", "unreadable")
     checked = _checked_image(url, data, "not an image file (not PNG, JPEG, GIF, WebP or SVG)")
     if isinstance(checked, Refusal):
         return checked
@@ -294,13 +297,13 @@ def _checked_image(url: str, data: bytes, not_image: str) -> tuple[str, bytes | 
     """The image type of ``data`` (and, for SVG, its cleaned bytes), or the reason it is refused."""
     kind = sniff_image_type(data)
     if kind is None:
-        return Refusal(url, not_image)
+        return Refusal(url, not_image, "not-an-image")
     if _is_spacer(data):
-        return Refusal(url, SPACER)
+        return Refusal(url, SPACER, "spacer")
     if kind == "image/svg+xml":
         cleaned = safe_svg(data)
         if isinstance(cleaned, str):
-            return Refusal(url, f"refused SVG image ({cleaned})")
+            return Refusal(url, f"refused SVG image ({cleaned})", "unsafe-svg")
         return kind, cleaned
     return kind, None
 
@@ -308,10 +311,10 @@ def _checked_image(url: str, data: bytes, not_image: str) -> tuple[str, bytes | 
 def _data_image(url: str) -> ImageSource | Refusal:
     """A ``data:`` URI's image, decoded; its type is what its bytes show, not what the URI claims."""
     if len(url) > MAX_IMAGE_BYTES * 4 // 3 + 1024:
-        return Refusal(url, f"data: image over {MAX_IMAGE_BYTES // 2**20} MB left out")
+        return Refusal(url, f"data: image over {MAX_IMAGE_BYTES // 2**20} MB left out", "too-large")
     head, comma, payload = _URL_TRIM.sub("", url).partition(",")
     if not comma:
-        return Refusal(url, "refused malformed data: URI")
+        return Refusal(url, "refused malformed data: URI", "malformed-data-uri")
     head = _URL_INNER.sub("", head)
     params = [p.strip().lower() for p in head.partition(":")[2].split(";")]
     try:
@@ -321,7 +324,7 @@ def _data_image(url: str) -> ImageSource | Refusal:
         else:
             data = unquote_to_bytes(payload)
     except (binascii.Error, ValueError):
-        return Refusal(url, "refused malformed data: URI")
+        return Refusal(url, "refused malformed data: URI", "malformed-data-uri")
     checked = _checked_image(url, data, "refused data: URI that is not a PNG, JPEG, GIF, WebP or SVG image")
     if isinstance(checked, Refusal):
         return checked

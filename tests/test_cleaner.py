@@ -16,6 +16,7 @@ from exporter.clean.licence import detect_licence, licence_from_statement, licen
 from exporter.clean.sanitize import sanitize_html, to_xhtml
 from exporter.clean.structure import expand_details, fix_nesting, wrap_loose_inline
 from exporter.model import RawArticle
+from tests.tools import texts
 
 
 def tree(html: str) -> lxml.html.HtmlElement:
@@ -117,13 +118,13 @@ def test_licence_statement_moves_out_of_the_body_with_its_badge_label() -> None:
     out = xhtml(root)
     assert "licensed under" not in out and "Creative Commons License" not in out
     assert "Body text." in out and "After." in out
-    assert any("moved" in w for w in warnings)
+    assert any("moved" in w for w in texts(warnings))
 
 
 def test_no_licence_is_never_claimed() -> None:
     lic, warnings = detect_licence(tree("<p>All rights reserved.</p>"), ["https://example.org/terms"])
     assert lic is None
-    assert "no licence statement found in the source" in warnings
+    assert "no licence statement found in the source" in texts(warnings)
 
 
 def test_licence_from_reader_hint() -> None:
@@ -198,14 +199,14 @@ def test_clean_same_input_same_id(tmp_path: Path) -> None:
 def test_an_article_with_no_text_left_says_so(tmp_path: Path) -> None:
     article = clean(raw("<script>x()</script><p>[premium_newsticker id=1]</p>", tmp_path))
     assert article.body == '<p class="empty-note">The source holds no text for this article.</p>'
-    assert any("no article text" in w for w in article.warnings)
+    assert any("no article text" in w for w in texts(article.warnings))
 
 
 def test_unresolved_remote_image_keeps_alt_text_and_is_never_fetched(tmp_path: Path) -> None:
     article = clean(raw('<p>Look: <img src="http://127.0.0.1:9/x.png" alt="A harbour at dawn"></p>', tmp_path))
     assert "[Image: A harbour at dawn]" in article.body
     assert "<img" not in article.body and not article.images
-    assert any("not found locally" in w for w in article.warnings)
+    assert any("not found locally" in w for w in texts(article.warnings))
 
 
 def test_local_image_is_resolved_inside_the_input_folder_only(tmp_path: Path) -> None:

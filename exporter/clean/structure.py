@@ -6,6 +6,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from exporter.clean.textnodes import block_text
+from exporter.messages import Message, info
 
 BLOCK = frozenset(
     "address article aside blockquote details dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header "
@@ -33,9 +34,9 @@ BUTTON_LABELS = frozenset(
 KEEP_EMPTY = frozenset({"br", "hr", "img", "td", "th", "tr"})
 
 
-def expand_details(root: HtmlElement) -> list[str]:
+def expand_details(root: HtmlElement) -> list[Message]:
     """Open every <details>: its <summary> becomes an <h3> (unless a button label), its content stays."""
-    warnings = []
+    warnings: list[Message] = []
     for details in list(root.iter("details")):
         for summary in details.findall("summary"):
             text = block_text(summary)
@@ -46,7 +47,7 @@ def expand_details(root: HtmlElement) -> list[str]:
                 summary.drop_tree()
         details.tag = "div"
         details.attrib.pop("open", None)
-        warnings.append("collapsed <details> section expanded inline")
+        warnings.append(info("structure", "details-expanded", "collapsed <details> section expanded inline"))
     return warnings
 
 

@@ -62,7 +62,7 @@ def shortcodes(doc: CleanDocument) -> None:
 def sanitize(doc: CleanDocument) -> None:
     """The allowlist sanitizer (nh3): scripts, frames, styles and unsafe URLs go, each named."""
     doc.html, messages = sanitize_with_warnings(doc.html)
-    _report(doc, "sanitize", "legacy", messages)
+    doc.report.extend(messages)
 
 
 @TRANSFORMS.add("parse", 450)
@@ -75,7 +75,7 @@ def parse(doc: CleanDocument) -> None:
 @TRANSFORMS.add("details", 500)
 def details(doc: CleanDocument) -> None:
     """Collapsed ``<details>`` sections expanded inline, their summaries as headings."""
-    _report(doc, "structure", "legacy", expand_details(doc.tree))
+    doc.report.extend(expand_details(doc.tree))
 
 
 @TRANSFORMS.add("demote-h1", 510)
@@ -87,14 +87,14 @@ def demote_h1s(doc: CleanDocument) -> None:
 @TRANSFORMS.add("image-labels", 520)
 def image_labels(doc: CleanDocument) -> None:
     """Stray image labels (file names, badge captions) dropped."""
-    _report(doc, "structure", "legacy", drop_image_labels(doc.tree))
+    doc.report.extend(drop_image_labels(doc.tree))
 
 
 @TRANSFORMS.add("licence", 530)
 def licence(doc: CleanDocument) -> None:
     """The Creative Commons licence detected; its statement moves to the licence page."""
     doc.licence, messages = detect_licence(doc.tree, doc.raw.licence_hints)
-    _report(doc, "licence", "legacy", messages)
+    doc.report.extend(messages)
 
 
 @TRANSFORMS.add("citations", 540)
@@ -106,7 +106,7 @@ def citations(doc: CleanDocument) -> None:
 @TRANSFORMS.add("links", 550)
 def links(doc: CleanDocument) -> None:
     """Relative links made absolute against the source URL, or unwrapped."""
-    _report(doc, "links", "legacy", absolutize_links(doc.tree, doc.raw.source_url))
+    doc.report.extend(absolutize_links(doc.tree, doc.raw.source_url))
 
 
 @TRANSFORMS.add("unlink-dangling", 560)
@@ -119,7 +119,7 @@ def dangling(doc: CleanDocument) -> None:
 def images(doc: CleanDocument) -> None:
     """Each image served from the allowed folders, or replaced by its alt text and named."""
     doc.images, messages = resolve_images(doc.tree, doc.resolver, doc.raw.base_dir, source_path=doc.raw.source_path)
-    _report(doc, "images", "legacy", messages)
+    doc.report.extend(messages)
 
 
 @TRANSFORMS.add("language", 700)

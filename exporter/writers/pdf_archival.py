@@ -31,6 +31,7 @@ import lxml.html
 from lxml import etree
 
 from exporter.errors import UsageError
+from exporter.messages import Message, warning
 from exporter.model import Article
 from exporter.writers import pages
 
@@ -375,12 +376,12 @@ def source_files(articles: Sequence[Article], *, bundle: bool = False) -> list[S
 # ---- alt text --------------------------------------------------------------------------------------------
 
 
-def fill_alt_text(body: Any, *, variant: str | None) -> list[str]:
+def fill_alt_text(body: Any, *, variant: str | None) -> list[Message]:
     """Give every ``img`` in ``body`` (an lxml.html tree) alt text: its own, else its figure's caption.
 
     For PDF/UA-1 an image with neither gets :data:`NO_ALT_TEXT` (a figure must have /Alt) and a warning.
     """
-    warnings: list[str] = []
+    warnings: list[Message] = []
     for img in body.iter("img"):
         if (img.get("alt") or "").strip():
             continue
@@ -390,7 +391,7 @@ def fill_alt_text(body: Any, *, variant: str | None) -> list[str]:
         elif variant == "pdf/ua-1":
             src = img.get("src") or ""
             name = src.rsplit("/", 1)[-1][:80]
-            warnings.append(f"PDF/UA: {NO_ALT_WARNING} ({name})" if name else f"PDF/UA: {NO_ALT_WARNING}")
+            warnings.append(warning("pdf", "no-alt-text", f"PDF/UA: {NO_ALT_WARNING}", where=name or None))
             img.set("alt", NO_ALT_TEXT)
     return warnings
 
