@@ -340,7 +340,8 @@ def run_export(paths: list[Path], options: Options, progress: Progress | None = 
             if isinstance(item, Skipped):
                 record(index, ItemResult(str(item.source_path), item.title, item.post_id, skipped=item.reason))
             elif isinstance(item, tuple):
-                record(index, ItemResult(source_path=item[0], error=item[1].message))
+                failed = error("read", "bad-input", item[1].message)
+                record(index, ItemResult(source_path=item[0], error=item[1].message, warnings=[failed]))
             else:
                 slug = names.take(output_slug(item))
                 reused = None if options.bundle else _unchanged(item, slug, previous.get(_key(item)), options)
@@ -355,8 +356,11 @@ def run_export(paths: list[Path], options: Options, progress: Progress | None = 
             if outcome.error is not None:
                 result = stubs[outcome.index]
                 result.error = outcome.error
-                code = "internal-error" if outcome.detail else "item-stopped"
-                result.warnings = [error("export", code, outcome.error, detail=outcome.detail)]
+                if outcome.detail:
+                    failure = error("export", "internal-error", outcome.error, detail=outcome.detail)
+                else:
+                    failure = error("export", "item-stopped", outcome.error)
+                result.warnings = [failure]
             else:
                 result, article = outcome.value
                 if article is not None:
