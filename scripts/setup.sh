@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-run}
-# Fonts: exactly the families styles/print.css names (DejaVu Serif, Sans, Sans Mono; extra has the italics).
+# Fonts: exactly the families exporter/styles/print.css names (DejaVu Serif, Sans, Sans Mono; extra has the italics).
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra)
 [ "$mode" = --test ] && packages+=(poppler-utils chromium faketime)
 

@@ -9,6 +9,7 @@ Every resource WeasyPrint asks for goes through :class:`LocalOnlyFetcher` (built
 from __future__ import annotations
 
 import base64
+import io
 import logging
 import mimetypes
 import threading
@@ -29,7 +30,7 @@ from exporter.messages import Message, Reporter, warning
 from exporter.model import Article
 from exporter.resources import Resolver
 from exporter.transforms import Transforms
-from exporter.writers import STYLES_DIR, pages, pdf_archival
+from exporter.writers import pages, pdf_archival, stylesheet
 from exporter.writers.document import BookBody
 from exporter.writers.registry import WriteOptions
 
@@ -71,11 +72,14 @@ def _font_config() -> Any:
 
 @cache
 def _stylesheets(paper: str) -> list[Any]:
-    """The parsed print.css and paper-<paper>.css, once per paper and process."""
+    """The parsed print.css and paper-<paper>.css, once per paper and process.
+
+    Read from the package with importlib.resources (so a wheel works); they fetch nothing (a test checks).
+    """
     weasyprint, font_config = _weasyprint(), _font_config()
-    fetcher = make_url_fetcher([STYLES_DIR])
+    fetcher = make_url_fetcher([])
     return [
-        weasyprint.CSS(filename=STYLES_DIR / name, url_fetcher=fetcher, font_config=font_config)
+        weasyprint.CSS(file_obj=io.BytesIO(stylesheet(name)), url_fetcher=fetcher, font_config=font_config)
         for name in ("print.css", f"paper-{paper}.css")
     ]
 
@@ -85,7 +89,7 @@ def _short(url: str) -> str:
 
 
 def make_url_fetcher(roots: list[Path]) -> URLFetcher:
-    """A WeasyPrint URL fetcher that serves ``data:`` URIs and files inside ``roots`` (or styles/) only.
+    """A WeasyPrint URL fetcher that serves ``data:`` URIs and files inside ``roots`` only.
 
     Everything else (http, https, ftp, files elsewhere, symlinks leading out) is refused without opening a
     connection; the fetcher's ``refused`` list records each refused URL.
@@ -103,7 +107,7 @@ def _fetcher_class() -> type:
 
         def __init__(self, roots: list[Path]) -> None:
             super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False)
-            self.resolver = Resolver(roots=[*roots, STYLES_DIR])
+            self.resolver = Resolver(roots=list(roots))
             self.refused: list[str] = []
 
         def local_path(self, url: str) -> Path | None:
@@ -403,7 +407,7 @@ def write_pdf(
     ``paper`` is ``a4``, ``letter`` or ``a5``. ``variant`` is None (plain PDF), ``"pdf/a-3b"`` (archival: sRGB
     output intent, the cleaned source and the WXR item embedded) or ``"pdf/ua-1"`` (tagged, alt text on every
     image). Every variant carries the licence in its XMP and document information (see :mod:`pdf_archival`).
-    Only files inside ``resource_roots`` (and the styles folder) are read; nothing is fetched from the network.
+    Only files inside ``resource_roots`` are read; nothing is fetched from the network.
     The same article always gives the same bytes. Errors inside WeasyPrint propagate; nothing is written then.
     The command line checks ``paper`` and ``variant`` before any work.
     """
