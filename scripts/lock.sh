@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 uv=${UV:-uv}
-# 3.11.5: the oldest 3.11 the pinned soupsieve accepts.
-common=(--quiet --generate-hashes --python-version 3.11.5 --python-platform linux --custom-compile-command scripts/lock.sh)
+# Every 3.11 release (Debian 12 has 3.11.2): uv then keeps out versions that need a later one.
+common=(--quiet --generate-hashes --python-version 3.11 --python-platform linux --custom-compile-command scripts/lock.sh)
 "$uv" pip compile pyproject.toml "${common[@]}" "$@" -o requirements.lock
 "$uv" pip compile pyproject.toml --extra test -c requirements.lock "${common[@]}" "$@" -o requirements-test.lock
