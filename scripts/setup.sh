@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Prepares this checkout on Debian: installs system packages only where missing, then the .venv.
 #   scripts/setup.sh          what exporting needs (Pango/HarfBuzz for WeasyPrint, the DejaVu fonts print.css names)
-#   scripts/setup.sh --test   plus what the tests need: Java for EPUBCheck, poppler-utils, test packages, and for
-#                             the accessibility and determinism tests Chromium + DAISY Ace (npm, into node_modules
-#                             from the committed package-lock.json) and faketime
+#   scripts/setup.sh --test   plus what the tests need: Java for EPUBCheck, poppler-utils, qpdf, test packages, and
+#                             for the accessibility and determinism tests Chromium + DAISY Ace (npm, into
+#                             node_modules from the committed package-lock.json) and faketime
+# Python packages come from the lock files (requirements.lock, or requirements-test.lock with --test; every version
+# pinned and every file hashed; scripts/lock.sh makes them), then the project itself, editable, without dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-run}
-# Fonts: exactly the families styles/print.css names (DejaVu Serif, Sans, Sans Mono; extra has the italics).
+# Fonts: exactly the families exporter/styles/print.css names (DejaVu Serif, Sans, Sans Mono; extra has the italics).
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra)
-[ "$mode" = --test ] && packages+=(poppler-utils chromium faketime)
+[ "$mode" = --test ] && packages+=(poppler-utils qpdf chromium faketime)
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -33,12 +35,19 @@ fi
 python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "setup: Python 3.11 or newer is needed")'
 [ -x .venv/bin/python ] || python3 -m venv .venv
 
-extra=""; [ "$mode" = --test ] && extra="[test]"
-stamp=".venv/.installed$extra-$(sha256sum pyproject.toml | cut -c1-16)"
+lock=requirements.lock; [ "$mode" = --test ] && lock=requirements-test.lock
+# The stamp names the lock file and pyproject.toml (entry points, package data) by their hashes: any change reinstalls.
+stamp=".venv/.installed-$(cat "$lock" pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "setup: installing Python packages into .venv" >&2
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra" 2>&1 | grep -v '^WARNING: Location' >&2 || true
-  .venv/bin/python -c 'import weasyprint, ebooklib, bs4, lxml, click, nh3' || { echo "setup: Python packages failed to install" >&2; exit 1; }
+  echo "setup: installing Python packages into .venv from $lock" >&2
+  pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+  # (pipefail: a failing pip fails the pipeline; grep only drops pip's notes about configured folders that are absent)
+  if ! { "${pip[@]}" --require-hashes -r "$lock" && "${pip[@]}" --no-deps -e .; } 2>&1 \
+    | { grep -v '^WARNING: Location' >&2 || true; }; then
+    echo "setup: Python packages failed to install" >&2; exit 1
+  fi
+  .venv/bin/python -c 'import exporter.cli, weasyprint, ebooklib, bs4, lxml, click, nh3' \
+    || { echo "setup: Python packages failed to install" >&2; exit 1; }
   touch "$stamp"
 fi
 

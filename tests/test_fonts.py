@@ -16,7 +16,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from exporter.writers import STYLES_DIR
+from exporter.writers import stylesheet
 from tests.conftest import FIXTURES
 from tests.tools import pdf_font_names, pdftotext, run_cli
 
@@ -27,7 +27,7 @@ STYLES = ("Bold", "Italic", "Oblique", "Book", "Regular")
 
 def named_families() -> set[str]:
     """Every family print.css names in a font-family declaration (quoted names; generic names are refused)."""
-    css = re.sub(r"/\*.*?\*/", "", (STYLES_DIR / "print.css").read_text(encoding="utf-8"), flags=re.DOTALL)
+    css = re.sub(r"/\*.*?\*/", "", stylesheet("print.css").decode("utf-8"), flags=re.DOTALL)
     families: set[str] = set()
     for value in re.findall(r"font-family\s*:\s*([^;}]+)", css):
         for name in (n.strip() for n in value.split(",")):

@@ -28,7 +28,7 @@ from exporter.clean.labels import is_image_label
 from exporter.messages import Message, Reporter
 from exporter.model import Article
 from exporter.transforms import Transforms
-from exporter.writers import STYLES_DIR
+from exporter.writers import stylesheet
 from exporter.writers.document import BookBody
 from exporter.writers.pages import (
     bundle_title_block,
@@ -89,9 +89,7 @@ def _new_book(identifier: str, title: str, language: str, authors: list[str]) ->
 
 
 def _stylesheet(book: epub.EpubBook) -> epub.EpubItem:
-    css = epub.EpubItem(
-        uid="style", file_name="style.css", media_type="text/css", content=(STYLES_DIR / "epub.css").read_bytes()
-    )
+    css = epub.EpubItem(uid="style", file_name="style.css", media_type="text/css", content=stylesheet("epub.css"))
     book.add_item(css)
     return css
 

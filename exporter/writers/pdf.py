@@ -9,6 +9,7 @@ Every resource WeasyPrint asks for goes through :class:`LocalOnlyFetcher` (built
 from __future__ import annotations
 
 import base64
+import io
 import logging
 import mimetypes
 import threading
@@ -29,7 +30,7 @@ from exporter.messages import Message, Reporter, warning
 from exporter.model import Article
 from exporter.resources import Resolver
 from exporter.transforms import Transforms
-from exporter.writers import STYLES_DIR, pages, pdf_archival
+from exporter.writers import pages, pdf_archival, stylesheet, weasyprint_pages
 from exporter.writers.document import BookBody
 from exporter.writers.registry import WriteOptions
 
@@ -71,11 +72,14 @@ def _font_config() -> Any:
 
 @cache
 def _stylesheets(paper: str) -> list[Any]:
-    """The parsed print.css and paper-<paper>.css, once per paper and process."""
+    """The parsed print.css and paper-<paper>.css, once per paper and process.
+
+    Read from the package with importlib.resources (so a wheel works); they fetch nothing (a test checks).
+    """
     weasyprint, font_config = _weasyprint(), _font_config()
-    fetcher = make_url_fetcher([STYLES_DIR])
+    fetcher = make_url_fetcher([])
     return [
-        weasyprint.CSS(filename=STYLES_DIR / name, url_fetcher=fetcher, font_config=font_config)
+        weasyprint.CSS(file_obj=io.BytesIO(stylesheet(name)), url_fetcher=fetcher, font_config=font_config)
         for name in ("print.css", f"paper-{paper}.css")
     ]
 
@@ -85,7 +89,7 @@ def _short(url: str) -> str:
 
 
 def make_url_fetcher(roots: list[Path]) -> URLFetcher:
-    """A WeasyPrint URL fetcher that serves ``data:`` URIs and files inside ``roots`` (or styles/) only.
+    """A WeasyPrint URL fetcher that serves ``data:`` URIs and files inside ``roots`` only.
 
     Everything else (http, https, ftp, files elsewhere, symlinks leading out) is refused without opening a
     connection; the fetcher's ``refused`` list records each refused URL.
@@ -103,7 +107,7 @@ def _fetcher_class() -> type:
 
         def __init__(self, roots: list[Path]) -> None:
             super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False)
-            self.resolver = Resolver(roots=[*roots, STYLES_DIR])
+            self.resolver = Resolver(roots=list(roots))
             self.refused: list[str] = []
 
         def local_path(self, url: str) -> Path | None:
@@ -268,50 +272,27 @@ def _document_html(article: Article, body: Any) -> str:
     )
 
 
-def _notes_away_from_calls(document: Any) -> tuple[list[str], dict[str, int]]:
+def _notes_away_from_calls(document: Any, expected_calls: int) -> tuple[list[Message], dict[str, int]]:
     """Find footnotes not set on the page of their call, and the blocks whose orphans rule caused it.
 
     WeasyPrint 70, when only ``orphans - 1`` lines of a paragraph fit at the foot of a page, moves the page's
     footnotes to the next page to make room for one more line (and does not always move them back when the
     paragraph goes to the next page after all). Returns a message per displaced note and, for each such page,
     the ``data-b`` index of the paragraph at the top of the next page with the orphans value that avoids it.
-    Reads WeasyPrint's page boxes; returns nothing if their shape is not the expected one.
+    The page boxes are read by :mod:`weasyprint_pages`; if their shape changed, its warning is all that returns.
     """
-    from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox, MarginBox
-
-    messages: list[str] = []
+    pages, messages = weasyprint_pages.footnote_pages(document, expected_calls)
     fixes: dict[str, int] = {}
-    try:
-        first_lines: list[Any] = []  # per page, the block holding the page's first line of text
-        away_pages: list[int] = []
-        for number, page in enumerate(document.pages, start=1):
-            calls, notes, first = [], set(), None
-            for child in page._page_box.children:
-                if isinstance(child, FootnoteAreaBox):
-                    notes.update(id(box.element) for box in child.children)
-                elif not isinstance(child, MarginBox):
-                    stack = [(child, None)]
-                    while stack:
-                        box, parent = stack.pop()
-                        if getattr(box, "footnote", None) is not None:
-                            calls.append(box.footnote.element)
-                        if first is None and isinstance(box, LineBox):
-                            first = parent
-                        stack.extend((c, box) for c in reversed(getattr(box, "children", None) or []))
-            first_lines.append(first)
-            away = [el for el in calls if id(el) not in notes]
-            for el in away:
-                messages.append(f"PDF: footnote {el.get('data-label')!r} is not on page {number}, where its call is")
-            if away:
-                away_pages.append(number)
-        for number in away_pages:
+    for number, page in enumerate(pages, start=1):
+        for label in page.away:
+            messages.append(
+                warning("pdf", "note-away", f"footnote {label!r} is not on page {number}, where its call is")
+            )
+        if page.away and number < len(pages):
             # The paragraph that starts or continues at the top of the next page took the notes' room.
-            block = first_lines[number] if number < len(first_lines) else None
-            key = block.element.get("data-b") if block is not None and block.element is not None else None
-            if key is not None and block.style["orphans"] > 1:
-                fixes[key] = block.style["orphans"] - 1
-    except (AttributeError, KeyError, TypeError, IndexError):
-        return [], {}
+            following = pages[number]
+            if following.first_block is not None and following.first_orphans > 1:
+                fixes[following.first_block] = following.first_orphans - 1
     return messages, fixes
 
 
@@ -367,18 +348,23 @@ def _line_blocks(body: Any) -> dict[str, Any]:
     return {el.get("data-b"): el for el in body.iter(*_LINE_BLOCKS) if el.get("data-b") is not None}
 
 
-def _layout(make_html: Callable[[], str], blocks: dict[str, Any], has_notes: bool, fetcher: Any, paper: str) -> Any:
+def _footnote_floats(body: Any) -> int:
+    """How many notes the note-floats transform set as footnote floats in ``body``."""
+    return sum(1 for el in body.iter("span") if el.get("class") == "footnote")
+
+
+def _layout(make_html: Callable[[], str], blocks: dict[str, Any], floats: int, fetcher: Any, paper: str) -> Any:
     """Lay out the document, re-laying it out (at most a few times) while footnotes land away from their calls.
 
-    Returns the WeasyPrint document and a warning per note still away from its call.
+    ``floats`` is the number of footnote floats in the document. Returns the WeasyPrint document and a warning
+    per note still away from its call.
     """
     away: list[Message] = []
     for attempt in range(_MAX_LAYOUT_PASSES):
         document = _render(make_html(), fetcher, paper)
-        if not has_notes:
+        if not floats:
             return document, []
-        texts, fixes = _notes_away_from_calls(document)
-        away = [warning("pdf", "note-away", text.removeprefix("PDF: ")) for text in texts]
+        away, fixes = _notes_away_from_calls(document, floats)
         changed = False
         for key, orphans in fixes.items():
             el = blocks.get(key)
@@ -403,7 +389,7 @@ def write_pdf(
     ``paper`` is ``a4``, ``letter`` or ``a5``. ``variant`` is None (plain PDF), ``"pdf/a-3b"`` (archival: sRGB
     output intent, the cleaned source and the WXR item embedded) or ``"pdf/ua-1"`` (tagged, alt text on every
     image). Every variant carries the licence in its XMP and document information (see :mod:`pdf_archival`).
-    Only files inside ``resource_roots`` (and the styles folder) are read; nothing is fetched from the network.
+    Only files inside ``resource_roots`` are read; nothing is fetched from the network.
     The same article always gives the same bytes. Errors inside WeasyPrint propagate; nothing is written then.
     The command line checks ``paper`` and ``variant`` before any work.
     """
@@ -412,7 +398,7 @@ def write_pdf(
     fetcher = make_url_fetcher(resource_roots)
     with _LogCapture() as logged:
         document, away = _layout(
-            lambda: _document_html(article, body), _line_blocks(body), bool(article.footnotes), fetcher, paper
+            lambda: _document_html(article, body), _line_blocks(body), _footnote_floats(body), fetcher, paper
         )
         data = document.write_pdf(pdf_variant=variant)
     sources = pdf_archival.source_files([article]) if variant == "pdf/a-3b" else []
@@ -476,9 +462,9 @@ def write_pdf_bundle(
     bodies = [_body(article, report, options, part=n) for n, article in enumerate(articles, 1)]
     blocks = {key: el for body in bodies for key, el in _line_blocks(body).items()}
     fetcher = make_url_fetcher(resource_roots)
-    has_notes = any(a.footnotes for a in articles)
+    floats = sum(_footnote_floats(body) for body in bodies)
     with _LogCapture() as logged:
-        document, away = _layout(lambda: _bundle_html(title, articles, bodies), blocks, has_notes, fetcher, paper)
+        document, away = _layout(lambda: _bundle_html(title, articles, bodies), blocks, floats, fetcher, paper)
         data = document.write_pdf(pdf_variant=variant)
     sources = pdf_archival.source_files(articles, bundle=True) if variant == "pdf/a-3b" else []
     data = pdf_archival.finish(data, pdf_archival.bundle_metadata(title, articles), variant, sources)
