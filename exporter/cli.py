@@ -27,7 +27,9 @@ Examples:
   exporter export article.txt                  # output/<slug>.epub, .pdf, manifest.json
   exporter export saved-pages/ -o books -f epub --paper letter
   exporter export site.wordpress.xml --media wp-content/uploads --bundle "Collected posts"
+  exporter export site.wordpress.xml --rules site-rules.toml   # the site's own shortcodes (docs/rules.md)
   exporter inspect page.html                   # what the cleaner found and did
+  exporter inspect --json site.wordpress.xml   # the same as JSON records (stage, code, level, text)
 
 \b
 Exit status: 0 all items exported, 1 some failed (the others are written), 2 usage error.
@@ -138,7 +140,7 @@ def main() -> None:
 @click.option(
     "--rules",
     "rules",
-    type=click.Path(dir_okay=True, path_type=Path),
+    type=click.Path(path_type=Path),
     metavar="FILE",
     help="TOML file of shortcode rules for the site's own plugins (see docs/rules.md).",
 )
@@ -247,12 +249,17 @@ def _check_usage(inputs: Iterable[Path], options: Options) -> None:
         _fail(exc)
 
 
-def _echo_messages(messages: Iterable[Message]) -> None:
+def _records(messages: Iterable[Message | str]) -> list[Message]:
+    """Messages as records (a plain string, from a stage not yet giving records, becomes ``legacy/text``)."""
+    return [m if isinstance(m, Message) else Message.from_json(m) for m in messages]
+
+
+def _echo_messages(messages: Iterable[Message | str]) -> None:
     """An item's messages on stderr, grouped by stage; an internal error's traceback after its line."""
-    for stage, group in by_stage(messages).items():
+    for stage, group in by_stage(_records(messages)).items():
         click.echo(f"    {stage}:", err=True)
         for message in group:
-            click.echo(f"      {message.level}: {message} [{message.code}]", err=True)
+            click.echo(f"      {message.level} {message.code}: {message}", err=True)
             if message.detail:
                 for line in message.detail.rstrip().splitlines():
                     click.echo(f"        {line}", err=True)
@@ -353,7 +360,7 @@ def _inspected(article: Article) -> dict[str, object]:
         "notes": len(article.footnotes),
         "words": len(body.text_content().split()),
         "status": "ok",
-        "warnings": [m.to_json() if isinstance(m, Message) else m for m in article.warnings],
+        "warnings": [m.to_json() for m in _records(article.warnings)],
     }
 
 
@@ -377,10 +384,10 @@ def _echo_article(article: Article, entry: dict[str, object]) -> None:
         if value:
             click.echo(f"  {key + ':':10} {value}")
     click.echo("  decisions:")
-    for stage, group in by_stage(m for m in article.warnings if isinstance(m, Message)).items():
+    for stage, group in by_stage(_records(article.warnings)).items():
         click.echo(f"    {stage}:")
         for message in group:
-            click.echo(f"      - {message.level}: {message} [{message.code}]")
+            click.echo(f"      - {message.level} {message.code}: {message}")
 
 
 @main.command()
