@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 import traceback
@@ -24,6 +25,7 @@ from exporter.model import Article, RawArticle, Skipped
 from exporter.naming import UniqueNames, slugify
 from exporter.readers.dispatch import DEFAULT_STATUSES, DEFAULT_TYPES, count_items, expand_inputs, read_file
 from exporter.resources import Resolver
+from exporter.rules import load_rules, registry_with_rules
 from exporter.writers.registry import WriteOptions, formats, writer_for
 
 FORMATS = formats()
@@ -136,9 +138,10 @@ def count_raw(paths: list[Path], options: Options) -> int:
 
 
 def clean_raw(raw: RawArticle, options: Options) -> Article:
-    """The cleaner, with a resolver limited to the input's folder and --media."""
+    """The cleaner, with a resolver limited to the input's folder and --media, and the --rules file's handlers."""
     roots = [p for p in (raw.base_dir, options.media_dir) if p is not None]
-    return clean(raw, Resolver(roots=roots, media_dir=options.media_dir))
+    registry = registry_with_rules(raw, options.rules)
+    return clean(raw, Resolver(roots=roots, media_dir=options.media_dir), registry)
 
 
 def output_slug(raw: RawArticle) -> str:
@@ -286,7 +289,10 @@ def _unchanged(raw: RawArticle, slug: str, old: dict[str, object] | None, option
 
 
 def check_options(options: Options) -> None:
-    """Raise UsageError, before any work, for a format, paper or PDF variant no writer knows."""
+    """Raise UsageError, before any work, for what no stage could carry out: a format, paper or PDF variant no
+    writer knows, a post type that is never an article, a status or type that is not a WordPress name, a bad
+    rules file."""
+    from exporter.readers.wxr import check_types
     from exporter.writers.pdf import PAPERS
     from exporter.writers.pdf_archival import check_variant
 
@@ -296,6 +302,18 @@ def check_options(options: Options) -> None:
     if options.paper not in PAPERS:
         raise UsageError(f"unknown paper {options.paper!r} (choose from {', '.join(PAPERS)})")
     check_variant(options.pdf_variant)
+    for option, names in (("--status", options.statuses), ("--type", options.types)):
+        if not names:
+            raise UsageError(f"{option}: give at least one name")
+        bad = sorted(n for n in names if not re.fullmatch(r"[a-z0-9_-]+", n))  # WordPress's sanitize_key
+        if bad:
+            raise UsageError(f"{option}: {bad[0]!r} is not a WordPress name (lowercase letters, digits, - and _)")
+    try:
+        check_types(options.types)
+    except UsageError as exc:
+        raise UsageError(f"--type: {exc.message}") from None
+    if options.rules is not None:
+        load_rules(options.rules)
 
 
 def run_export(paths: list[Path], options: Options, progress: Progress | None = None) -> list[ItemResult]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from exporter.clean.handlers import apply_shortcodes
 from exporter.clean.shortcodes import find_shortcodes, parse_atts, repair_quotes
+from exporter.messages import Message
 from tests.test_shortcodes import balanced
 
 # Names whose content, if any, is kept (so every word outside tags must survive).
@@ -90,11 +93,18 @@ piece = st.one_of(
 )
 
 
+def _check_records(messages: list[Message]) -> None:
+    """Every decision is a record of the shortcodes stage with a kebab-case code and a readable text."""
+    for message in messages:
+        assert isinstance(message, Message) and message.stage == "shortcodes" and message.text
+        assert re.fullmatch(r"[a-z]+(?:-[a-z]+)*", message.code) and message.level in ("info", "warning")
+
+
 @given(st.lists(piece, max_size=30))
 def test_words_outside_tags_survive(pieces: list[tuple[str, str]]) -> None:
     html = " ".join(text for _, text in pieces)
-    out, warnings = apply_shortcodes(html)
-    assert isinstance(warnings, list)
+    out, messages = apply_shortcodes(html)
+    _check_records(messages)
     for kind, text in pieces:
         if kind == "word":
             assert text in out
@@ -102,9 +112,9 @@ def test_words_outside_tags_survive(pieces: list[tuple[str, str]]) -> None:
 
 @given(st.text(alphabet=st.sampled_from(list("[]/=\"'<>!- abx_1\n”″&#;p\u00a0\ufdd0\ue000")), max_size=80))
 def test_apply_never_raises(text: str) -> None:
-    out, warnings = apply_shortcodes(text)
+    out, messages = apply_shortcodes(text)
     assert isinstance(out, str)
-    assert all(isinstance(w, str) for w in warnings)
+    _check_records(messages)
 
 
 @given(st.text(max_size=120))

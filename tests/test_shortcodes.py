@@ -314,9 +314,68 @@ SEED_LIKE = (
 )
 
 
+def _texts(html: str, registry: Registry | None = None) -> tuple[str, list[str]]:
+    """``apply_shortcodes`` with its messages as their readable texts."""
+    out, messages = apply_shortcodes(html, registry)
+    assert all(m.stage == "shortcodes" for m in messages)
+    return out, [m.text for m in messages]
+
+
+class TestMessages:
+    def test_records_with_stage_code_level_and_where(self) -> None:
+        _, messages = apply_shortcodes(SEED_LIKE)
+        assert [(m.stage, m.code, m.level) for m in messages] == [
+            ("shortcodes", "expanded", "info"),
+            ("shortcodes", "typographic-quotes", "info"),
+            ("shortcodes", "removed", "info"),
+        ]
+        assert messages[0].where == '[bg_collapse view="button-orange" color="#4a4949" icon="ey…]'
+        assert messages[2].where == "[premium_newsticker id=”154171″]"
+        assert str(messages[2]) == (
+            "shortcode [premium_newsticker] removed (inactive plugin leftover) ([premium_newsticker id=”154171″])"
+        )
+
+    @pytest.mark.parametrize(
+        ("html", "code", "level"),
+        [
+            ('<p>[widget id="3"]</p>', "unknown-removed", "warning"),
+            ("<p>[pullquote]A quote.[/pullquote]</p>", "unknown-unwrapped", "warning"),
+            ('<p>[bg_collapse view="link"]</p><p>x</p>', "not-closed", "warning"),
+            ("<p>[video] plays</p>", "not-converted-kept", "warning"),
+            ("<p>[caption]just words[/caption]</p>", "not-converted-unwrapped", "warning"),
+            ('<p>[gallery ids="1,2"]</p>', "not-converted-removed", "warning"),
+            (
+                '<p>[bg_collapse view="link" expand_text="More" </p><p>x</p><p>[/bg_collapse]</p>',
+                "runs-into-html",
+                "warning",
+            ),
+            ("<p>a</p><p>[/bg_collapse]</p>", "orphan-closer", "info"),
+            ("<p>[[bg_collapse]]</p>", "escaped", "info"),
+            ('<p>[su_spoiler title="Early years"]x[/su_spoiler]</p>', "expanded-with-title", "info"),
+            ("<p>[premium_newsticker]words[/premium_newsticker]</p>", "removed-kept-content", "info"),
+            ("<p>[contact-form]x[/contact-form]</p>", "removed-with-content", "info"),
+            ('<p>[caption]<img src="a.jpg" /> A harbour[/caption]</p>', "converted", "info"),
+            ("<p>Claim.[efn_note]Source.[/efn_note]</p>", "left-as-written", "info"),
+        ],
+    )
+    def test_each_decision_has_its_code(self, html: str, code: str, level: str) -> None:
+        _, messages = apply_shortcodes(html)
+        assert (messages[0].code, messages[0].level) == (code, level), messages
+
+    def test_too_deep(self) -> None:
+        html = "".join(f"[n{i} a=1]" for i in range(50)) + "core" + "".join(f"[/n{i}]" for i in reversed(range(50)))
+        _, messages = apply_shortcodes(html)
+        assert [(m.code, m.level) for m in messages if m.code == "too-deep"] == [("too-deep", "warning")]
+
+    def test_long_tags_are_shortened_in_where(self) -> None:
+        _, messages = apply_shortcodes(f'<p>[widget title="{"x" * 200}"]</p>')
+        assert messages[0].where is not None and len(messages[0].where) == 60
+        assert messages[0].where.endswith("…]")
+
+
 class TestApply:
     def test_seed_like(self) -> None:
-        out, warnings = apply_shortcodes(SEED_LIKE)
+        out, warnings = _texts(SEED_LIKE)
         assert "bg_collapse" not in out and "premium_newsticker" not in out
         assert "Show More" not in out and "Show Less" not in out
         for marker in ("[5]", "[27][28]", "[b]", "[46]", "[This remark was added by the editors"):
@@ -333,9 +392,7 @@ class TestApply:
         ]
 
     def test_texturized_entities_in_attributes(self) -> None:
-        out, warnings = apply_shortcodes(
-            "<p>[bg_collapse view=&#8221;button-orange&#8221;]</p><p>x</p><p>[/bg_collapse]</p>"
-        )
+        out, warnings = _texts("<p>[bg_collapse view=&#8221;button-orange&#8221;]</p><p>x</p><p>[/bg_collapse]</p>")
         assert out == "<p>x</p>"
         assert "shortcode [bg_collapse]: typographic quotes in attributes read as ASCII" in warnings
 
@@ -346,7 +403,7 @@ class TestApply:
             '<p>[su_spoiler title="Show more"]Second text.[/su_spoiler]</p>\n'
             "<p>[/su_accordion]</p>"
         )
-        out, warnings = apply_shortcodes(html)
+        out, warnings = _texts(html)
         assert out.replace("\n", "") == "<h3>Early years</h3><p>First text.</p><p>Second text.</p>"
         assert warnings == [
             "shortcode [su_spoiler] expanded inline, title kept as heading",
@@ -356,7 +413,7 @@ class TestApply:
 
     def test_su_underscore_nesting(self) -> None:
         html = '[su_spoiler title="Outer"]a [_su_spoiler title="Inner"]b[_/su_spoiler] c[/su_spoiler]'
-        out, _ = apply_shortcodes(html)
+        out, _ = _texts(html)
         assert out == "<h3>Outer</h3>a <h3>Inner</h3>b c"
 
     def test_collapse_o_matic_nesting_and_title_in_paragraph(self) -> None:
@@ -364,25 +421,25 @@ class TestApply:
             '<p>Before [expand title="The details"]one '
             '[expandsub1 title="Read more"]two[/expandsub1][/expand] after</p>'
         )
-        out, _ = apply_shortcodes(html)
+        out, _ = _texts(html)
         assert out == "<p>Before </p><h3>The details</h3><p>one two after</p>"
         assert balanced(out)
 
     def test_enclosed_content_starting_with_closing_p(self) -> None:
         html = "<p>Intro [bg_collapse]</p>\n<p>hidden</p>\n<p>[/bg_collapse] end</p>"
-        out, _ = apply_shortcodes(html)
+        out, _ = _texts(html)
         assert out == "<p>Intro </p>\n<p>hidden</p>\n<p> end</p>"
         html = '<p>Intro [su_spoiler title="Part two"]</p>\n<p>hidden</p>\n<p>[/su_spoiler]</p>'
-        out, _ = apply_shortcodes(html)
+        out, _ = _texts(html)
         assert out == "<p>Intro </p><h3>Part two</h3>\n<p>hidden</p>\n"
         assert balanced(out)
 
     def test_enclosed_content_with_line_breaks(self) -> None:
-        out, _ = apply_shortcodes("<p>[bg_collapse]<br />\nfirst<br />\nsecond<br />\n[/bg_collapse]</p>")
+        out, _ = _texts("<p>[bg_collapse]<br />\nfirst<br />\nsecond<br />\n[/bg_collapse]</p>")
         assert out == "<p>\nfirst<br />\nsecond</p>"
 
     def test_escaped(self) -> None:
-        out, warnings = apply_shortcodes("<p>Type [[bg_collapse]] or [[gallery ids=1]] to get one.</p>")
+        out, warnings = _texts("<p>Type [[bg_collapse]] or [[gallery ids=1]] to get one.</p>")
         assert out == "<p>Type [bg_collapse] or [gallery ids=1] to get one.</p>"
         assert warnings[0] == "escaped shortcode [[bg_collapse]] printed as [bg_collapse]"
 
@@ -391,25 +448,25 @@ class TestApply:
             '<p><a href="/x" title="[expand title=a]">link</a></p><!-- [premium_newsticker id="1"] -->'
             "<pre>[bg_collapse]code[/bg_collapse]</pre><p><code>[foo bar=1]</code></p>"
         )
-        assert apply_shortcodes(html) == (html, [])
+        assert _texts(html) == (html, [])
 
     def test_unclosed_registered(self) -> None:
-        out, warnings = apply_shortcodes('<p>[bg_collapse view="link"]</p><p>All the text stays.</p>')
+        out, warnings = _texts('<p>[bg_collapse view="link"]</p><p>All the text stays.</p>')
         assert out == "<p>All the text stays.</p>"
         assert warnings == ["shortcode [bg_collapse] not closed: tag removed, text kept"]
 
     def test_orphan_closer_of_registered_name(self) -> None:
-        out, warnings = apply_shortcodes("<p>a</p><p>[/bg_collapse]</p><p>b [/expand] c</p>")
+        out, warnings = _texts("<p>a</p><p>[/bg_collapse]</p><p>b [/expand] c</p>")
         assert out == "<p>a</p><p>b  c</p>"
         assert warnings[0] == "shortcode closing tag [/bg_collapse] without opening tag removed"
 
     def test_same_tag_nesting(self) -> None:
-        out, _ = apply_shortcodes("[bg_collapse]a [bg_collapse]b[/bg_collapse] c[/bg_collapse]")
+        out, _ = _texts("[bg_collapse]a [bg_collapse]b[/bg_collapse] c[/bg_collapse]")
         assert out == "a b c"
 
     def test_missing_bracket_before_html(self) -> None:
         html = '<p>[bg_collapse view="link" expand_text="More" </p><p>Text.</p><p>[/bg_collapse]</p>'
-        out, warnings = apply_shortcodes(html)
+        out, warnings = _texts(html)
         assert "Text." in out and '[bg_collapse view="link"' in out
         assert "shortcode [bg_collapse] runs into HTML before its ']': left as text" in warnings
 
@@ -426,12 +483,10 @@ class TestApply:
         ],
     )
     def test_bracketed_prose_untouched(self, prose: str) -> None:
-        assert apply_shortcodes(prose) == (prose, [])
+        assert _texts(prose) == (prose, [])
 
     def test_unknown_shortcodes(self) -> None:
-        out, warnings = apply_shortcodes(
-            '<p>[pullquote align="left"]A quote.[/pullquote]</p><p>[widget id="3"]</p><p>x</p>'
-        )
+        out, warnings = _texts('<p>[pullquote align="left"]A quote.[/pullquote]</p><p>[widget id="3"]</p><p>x</p>')
         assert out == "<p>A quote.</p><p>x</p>"
         assert warnings == [
             "shortcode [pullquote] unknown, tags removed, content kept",
@@ -439,12 +494,12 @@ class TestApply:
         ]
 
     def test_remove_keeps_content_by_default(self) -> None:
-        out, _ = apply_shortcodes("<p>[premium_newsticker]words[/premium_newsticker]</p>")
+        out, _ = _texts("<p>[premium_newsticker]words[/premium_newsticker]</p>")
         assert out == "<p>words</p>"
 
     def test_remove_with_content_when_not_article_text(self) -> None:
         html = '<p>Write to us:</p><p>[contact-form][contact-field label="Name"/][/contact-form]</p><p>End</p>'
-        out, warnings = apply_shortcodes(html)
+        out, warnings = _texts(html)
         assert out == "<p>Write to us:</p><p>End</p>"
         assert warnings == [
             "shortcode [contact-form] removed with its content (form; its content is field definitions)"
@@ -453,54 +508,54 @@ class TestApply:
     def test_caption(self) -> None:
         image = '<a href="/big.jpg"><img src="a.jpg" alt="" /></a>'
         html = f'<p>[caption id="attachment_6" align="alignright" width="300"]{image} A harbour at dawn[/caption]</p>'
-        out, warnings = apply_shortcodes(html)
+        out, warnings = _texts(html)
         assert out == (f"<figure>{image}<figcaption>A harbour at dawn</figcaption></figure>")
         assert warnings == ["shortcode [caption] converted (figure with caption)"]
-        out, _ = apply_shortcodes('<p>Look: [caption caption="Old style"]<img src="b.jpg" />[/caption] there</p>')
+        out, _ = _texts('<p>Look: [caption caption="Old style"]<img src="b.jpg" />[/caption] there</p>')
         assert out == '<p>Look: </p><figure><img src="b.jpg" /><figcaption>Old style</figcaption></figure><p> there</p>'
 
     def test_caption_not_closed(self) -> None:
-        out, warnings = apply_shortcodes('<p>[caption width="300"]</p><p>Text after.</p>')
+        out, warnings = _texts('<p>[caption width="300"]</p><p>Text after.</p>')
         assert out == "<p>Text after.</p>"
         assert warnings == ["shortcode [caption] not closed: tag removed, text kept"]
 
     def test_caption_without_image_keeps_text(self) -> None:
-        out, _ = apply_shortcodes("<p>[caption]just words[/caption]</p>")
+        out, _ = _texts("<p>[caption]just words[/caption]</p>")
         assert out == "<p>just words</p>"
 
     def test_media_links(self) -> None:
-        out, _ = apply_shortcodes("<p>[embed]https://video.example/watch?v=1&amp;t=2[/embed]</p>")
+        out, _ = _texts("<p>[embed]https://video.example/watch?v=1&amp;t=2[/embed]</p>")
         assert (
             out
             == '<p><a href="https://video.example/watch?v=1&amp;t=2">https://video.example/watch?v=1&amp;t=2</a></p>'
         )
-        out, _ = apply_shortcodes('<p>[audio mp3="https://a.example/s.mp3"][/audio]</p>')
+        out, _ = _texts('<p>[audio mp3="https://a.example/s.mp3"][/audio]</p>')
         assert out == '<p><a href="https://a.example/s.mp3">https://a.example/s.mp3</a></p>'
-        out, warnings = apply_shortcodes("<p>Transcript: [video] plays.</p>")
+        out, warnings = _texts("<p>Transcript: [video] plays.</p>")
         assert out == "<p>Transcript: [video] plays.</p>"
         assert warnings == ["shortcode [video] could not be converted: left as written"]
 
     def test_footnotes_left_for_the_footnote_stage(self) -> None:
         html = "<p>Claim.[efn_note]Source, p. 4.[/efn_note]</p>"
-        out, warnings = apply_shortcodes(html)
+        out, warnings = _texts(html)
         assert out == html
         assert warnings == ["shortcode [efn_note] left as written for the footnotes stage"]
 
     def test_preset_rename(self) -> None:
-        out, _ = apply_shortcodes("<p>[bg_collapse_preset1]</p><p>x</p><p>[/bg_collapse]</p>")
+        out, _ = _texts("<p>[bg_collapse_preset1]</p><p>x</p><p>[/bg_collapse]</p>")
         assert out == "<p>x</p>"
 
     def test_marker_character_in_input(self) -> None:
         html = "<p>\ufdd0 [bg_collapse]</p><p>x</p><p>[/bg_collapse]</p>"
-        out, _ = apply_shortcodes(html)
+        out, _ = _texts(html)
         assert "\ufdd0" in out and "x" in out
 
     def test_no_brackets_fast_path(self) -> None:
-        assert apply_shortcodes("<p>plain</p>") == ("<p>plain</p>", [])
+        assert _texts("<p>plain</p>") == ("<p>plain</p>", [])
 
     def test_deep_nesting_does_not_crash(self) -> None:
         html = "".join(f"[n{i} a=1]" for i in range(200)) + "core" + "".join(f"[/n{i}]" for i in reversed(range(200)))
-        out, warnings = apply_shortcodes(html)
+        out, warnings = _texts(html)
         assert "core" in out
         assert any("nested more than" in w for w in warnings)
 
@@ -540,7 +595,7 @@ class TestRegistry:
                 "figure_x": {"action": "convert", "converter": "caption"},
             }
         )
-        out, warnings = apply_shortcodes('[sidebar_box]ads[/sidebar_box][faq question="Why?"]Because.[/faq]', reg)
+        out, warnings = _texts('[sidebar_box]ads[/sidebar_box][faq question="Why?"]Because.[/faq]', reg)
         assert out == "<h3>Why?</h3>Because."
         assert warnings[0] == "shortcode [sidebar_box] removed with its content (theme widget)"
         assert "sidebar_box" not in default_registry()

@@ -307,6 +307,7 @@ class _Extractor:
     def __init__(self, html: str, footnotes_meta: str | None, registry: Registry | None) -> None:
         self.html = html
         self.registry = registry
+        self.note_names = registry.note_names() if registry is not None else FOOTNOTE_SHORTCODES
         self.warnings: list[str] = []
         self.doc = _Doc(html)
         self.meta, meta_warnings = _parse_meta(footnotes_meta)
@@ -500,9 +501,9 @@ class _Extractor:
 
     def shortcodes(self) -> None:
         def accept(m: ShortcodeMatch) -> bool:
-            return m.name in FOOTNOTE_SHORTCODES and m.content is not None
+            return m.name in self.note_names and m.content is not None
 
-        for m in find_shortcodes(self.html, accept, FOOTNOTE_SHORTCODES, max_attr_len=MAX_ATTR_LEN):
+        for m in find_shortcodes(self.html, accept, self.note_names, max_attr_len=MAX_ATTR_LEN):
             if m.escaped:
                 continue
             start, end = m.tag_span
@@ -604,7 +605,7 @@ class _Extractor:
         """A note's HTML as a well-formed XHTML fragment, or None when no text is left."""
         raw = _unnest_footnote_shortcodes(raw, self.warnings)
         raw, shortcode_warnings = apply_shortcodes(raw, self.registry)
-        self.warnings += [f"in a footnote: {w}" for w in shortcode_warnings]
+        self.warnings += [f"in a footnote: {w.text}" for w in shortcode_warnings]
         cleaned = sanitize_html(raw)
         if not cleaned.strip():
             return None

@@ -1,6 +1,6 @@
 """The shortcode handler registry and ``apply_shortcodes``, the cleaner's shortcode stage.
 
-Each registered name maps to a :class:`Handler` with one of three actions:
+Each registered name maps to a :class:`Handler` with one of four actions:
 
 * ``expand``: collapses, spoilers, accordions. The tags go, the content stays inline (processed again for
   nested shortcodes); a meaningful title attribute becomes an ``<h3>`` before it. Button labels such as
@@ -8,11 +8,17 @@ Each registered name maps to a :class:`Handler` with one of three actions:
 * ``remove``: widgets and leftovers of inactive plugins (tickers, ads, share buttons, forms). The tag goes;
   an enclosing tag's content is kept unless the handler says it is by definition not article text.
 * ``convert``: caption → ``<figure>``, embed/audio/video → a link; a hook (``converter``) for more.
+* ``note``: footnote plugins; the footnotes stage makes notes of them (``Registry.note_names``).
+
+A site's own plugins get handlers from a ``--rules`` file (:mod:`exporter.rules`, through
+:meth:`Registry.update` and :meth:`Handler.from_mapping`).
 
 Names that are not registered are shortcodes only when :meth:`ShortcodeRules.accept` says so (they look
 like a shortcode name and have ``name=value`` attributes or a closing tag); everything else in brackets,
 such as ``[5]`` or ``[simple boat]``, is prose and stays. Unknown enclosing shortcodes keep their content
-and lose their tags; unknown standalone ones are removed. Every decision is reported as a warning.
+and lose their tags; unknown standalone ones are removed. Every decision is a message record of the stage
+``shortcodes``: ``info`` for a decision, ``warning`` where a person should look (an unknown shortcode, one
+not closed, one that could not be converted).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from exporter.clean.shortcodes import (
     plain_text,
     rename_shortcode,
 )
+from exporter.messages import Message, info, warning
 
 __all__ = [
     "CONVERTERS",
@@ -399,6 +406,8 @@ _BLOCK_HTML = re.compile(
 _SPACE = r"(?:[ \t\r\n\u00a0]|&nbsp;|&#160;|<br\s*/?>)"
 _MARK = "\ufdd0"
 MAX_DEPTH = 40
+WHERE_LEN = 60
+"""A message's ``where`` shows at most this much of the opening tag."""
 MAX_ATTR_LEN = 2000
 """Longer attribute text means the tag lost its ']' (it would swallow the text up to the next ']')."""
 _EMPTY_P = re.compile(
@@ -410,12 +419,12 @@ _CLOSER = re.compile(r"\[/([^\[\]]+)\]")
 
 
 class ShortcodeRules:
-    """The predicate and the transformation for one registry (warnings collected in ``warnings``)."""
+    """The predicate and the transformation for one registry (message records collected in ``messages``)."""
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.names = registry.names()
-        self.warnings: list[str] = []
+        self.messages: list[Message] = []
         self.mark = _MARK
 
     # -- the predicate ----------------------------------------------------------------------------------
@@ -423,7 +432,14 @@ class ShortcodeRules:
         """Is this candidate a shortcode? Registered, or shaped like one with attributes or a closer."""
         if m.name in self.registry:
             if _BLOCK_HTML.search(m.attr_text):
-                self.warnings.append(f"shortcode [{m.name}] runs into HTML before its ']': left as text")
+                self.messages.append(
+                    warning(
+                        "shortcodes",
+                        "runs-into-html",
+                        f"shortcode [{m.name}] runs into HTML before its ']': left as text",
+                        where=_where(m),
+                    )
+                )
                 return False
             return True
         if not _NAME_SHAPE.match(m.name) or "<" in m.attr_text:
@@ -437,7 +453,13 @@ class ShortcodeRules:
     def apply(self, text: str, in_paragraph: bool = False, depth: int = 0) -> str:
         """Process every shortcode in ``text`` (recursively into kept content)."""
         if depth > MAX_DEPTH:
-            self.warnings.append(f"shortcodes nested more than {MAX_DEPTH} deep: inner ones left as written")
+            self.messages.append(
+                warning(
+                    "shortcodes",
+                    "too-deep",
+                    f"shortcodes nested more than {MAX_DEPTH} deep: inner ones left as written",
+                )
+            )
             return text
         matches = find_shortcodes(text, self.accept, self.names, unwrap_paragraphs=True, max_attr_len=MAX_ATTR_LEN)
         edits: list[tuple[int, int, ShortcodeMatch | str]] = []
@@ -454,7 +476,9 @@ class ShortcodeRules:
         for start, end, item in edits:
             out.append(text[pos:start])
             if isinstance(item, str):
-                self.warnings.append(f"shortcode closing tag [/{item}] without opening tag removed")
+                self.messages.append(
+                    info("shortcodes", "orphan-closer", f"shortcode closing tag [/{item}] without opening tag removed")
+                )
                 out.append(self._bridge(inside(start), inside(end)))
             else:
                 out.append(self._render(item, text, inside, depth))
@@ -502,10 +526,17 @@ class ShortcodeRules:
 
     def _render(self, m: ShortcodeMatch, text: str, inside: Callable[[int], bool], depth: int) -> str:
         if m.escaped:
-            self.warnings.append(f"escaped shortcode {m.raw} printed as {m.raw[1:-1]}")
+            self.messages.append(info("shortcodes", "escaped", f"escaped shortcode {m.raw} printed as {m.raw[1:-1]}"))
             return m.raw[1:-1]
         if m.quotes_repaired:
-            self.warnings.append(f"shortcode [{m.name}]: typographic quotes in attributes read as ASCII")
+            self.messages.append(
+                info(
+                    "shortcodes",
+                    "typographic-quotes",
+                    f"shortcode [{m.name}]: typographic quotes in attributes read as ASCII",
+                    where=_where(m),
+                )
+            )
         start = m.outer_open[0]
         end = (m.outer_close or m.outer_open)[1]
         handler = self.registry.get(m.name)
@@ -520,57 +551,140 @@ class ShortcodeRules:
 
         if handler is None:
             if inner_span is None:
-                self.warnings.append(f"shortcode [{m.name}] unknown, removed")
+                self.messages.append(
+                    warning("shortcodes", "unknown-removed", f"shortcode [{m.name}] unknown, removed", where=_where(m))
+                )
                 return self._bridge(inside(start), inside(end))
-            self.warnings.append(f"shortcode [{m.name}] unknown, tags removed, content kept")
+            self.messages.append(
+                warning(
+                    "shortcodes",
+                    "unknown-unwrapped",
+                    f"shortcode [{m.name}] unknown, tags removed, content kept",
+                    where=_where(m),
+                )
+            )
             return self.mark + content() + self.mark
 
         if handler.action is Action.EXPAND:
             if inner_span is None:
-                self.warnings.append(f"shortcode [{m.name}] not closed: tag removed, text kept")
+                self.messages.append(
+                    warning(
+                        "shortcodes",
+                        "not-closed",
+                        f"shortcode [{m.name}] not closed: tag removed, text kept",
+                        where=_where(m),
+                    )
+                )
                 return self._bridge(inside(start), inside(end))
             nested = _unnest_su if handler.options.get("nested_underscore") else None
             title = self._title(m, handler)
             body = content(nested)
             if title:
-                self.warnings.append(f"shortcode [{m.name}] expanded inline, title kept as heading")
+                self.messages.append(
+                    info(
+                        "shortcodes",
+                        "expanded-with-title",
+                        f"shortcode [{m.name}] expanded inline, title kept as heading",
+                        where=_where(m),
+                    )
+                )
                 s = inside(start)
                 return self._block(f"<h3>{title}</h3>", s, s) + body + self.mark
-            self.warnings.append(f"shortcode [{m.name}] expanded inline")
+            self.messages.append(
+                info("shortcodes", "expanded", f"shortcode [{m.name}] expanded inline", where=_where(m))
+            )
             return self.mark + body + self.mark
 
         if handler.action is Action.REMOVE:
             why = f" ({handler.reason})" if handler.reason else ""
             if inner_span is None:
-                self.warnings.append(f"shortcode [{m.name}] removed{why}")
+                self.messages.append(
+                    info("shortcodes", "removed", f"shortcode [{m.name}] removed{why}", where=_where(m))
+                )
                 return self._bridge(inside(start), inside(end))
             if handler.keep_content:
-                self.warnings.append(f"shortcode [{m.name}] removed{why}, content kept")
+                self.messages.append(
+                    info(
+                        "shortcodes",
+                        "removed-kept-content",
+                        f"shortcode [{m.name}] removed{why}, content kept",
+                        where=_where(m),
+                    )
+                )
                 return self.mark + content() + self.mark
-            self.warnings.append(f"shortcode [{m.name}] removed with its content{why}")
+            self.messages.append(
+                info(
+                    "shortcodes",
+                    "removed-with-content",
+                    f"shortcode [{m.name}] removed with its content{why}",
+                    where=_where(m),
+                )
+            )
             return self._bridge(inside(start), inside(end))
 
         # CONVERT
         fallback = handler.options.get("fallback", "unwrap")
         if inner_span is None and handler.options.get("enclosing") and fallback != "keep":
-            self.warnings.append(f"shortcode [{m.name}] not closed: tag removed, text kept")
+            self.messages.append(
+                warning(
+                    "shortcodes",
+                    "not-closed",
+                    f"shortcode [{m.name}] not closed: tag removed, text kept",
+                    where=_where(m),
+                )
+            )
             return self._bridge(inside(start), inside(end))
         result = handler.converter(m, content()) if handler.converter else None
         if result is not None:
-            self.warnings.append(f"shortcode [{m.name}] converted ({handler.reason or 'converted'})")
+            self.messages.append(
+                info(
+                    "shortcodes",
+                    "converted",
+                    f"shortcode [{m.name}] converted ({handler.reason or 'converted'})",
+                    where=_where(m),
+                )
+            )
             return self._block(result, inside(start), inside(end))
         if fallback == "keep":
             if handler.converter:
-                self.warnings.append(f"shortcode [{m.name}] could not be converted: left as written")
+                self.messages.append(
+                    warning(
+                        "shortcodes",
+                        "not-converted-kept",
+                        f"shortcode [{m.name}] could not be converted: left as written",
+                        where=_where(m),
+                    )
+                )
             else:
-                self.warnings.append(f"shortcode [{m.name}] {handler.reason or 'left as written'}")
+                self.messages.append(
+                    info(
+                        "shortcodes",
+                        "left-as-written",
+                        f"shortcode [{m.name}] {handler.reason or 'left as written'}",
+                        where=_where(m),
+                    )
+                )
             return text[start:end]
         if fallback == "remove" or inner_span is None:
-            self.warnings.append(f"shortcode [{m.name}] removed ({handler.reason or 'not converted'})")
+            self.messages.append(
+                warning(
+                    "shortcodes",
+                    "not-converted-removed",
+                    f"shortcode [{m.name}] removed ({handler.reason or 'not converted'})",
+                    where=_where(m),
+                )
+            )
             if inner_span is not None and handler.keep_content:
                 return self.mark + content() + self.mark
             return self._bridge(inside(start), inside(end))
-        self.warnings.append(f"shortcode [{m.name}] not converted: tags removed, content kept")
+        self.messages.append(
+            warning(
+                "shortcodes",
+                "not-converted-unwrapped",
+                f"shortcode [{m.name}] not converted: tags removed, content kept",
+                where=_where(m),
+            )
+        )
         return self.mark + content() + self.mark
 
     def _title(self, m: ShortcodeMatch, handler: Handler) -> str:
@@ -583,6 +697,13 @@ class ShortcodeRules:
         return ""
 
 
+def _where(m: ShortcodeMatch) -> str:
+    """The opening tag as written (shortened), to find the shortcode in the source."""
+    start, end = m.open_tag
+    tag = " ".join(m.raw[start - m.span[0] : end - m.span[0]].split())
+    return tag if len(tag) <= WHERE_LEN else tag[: WHERE_LEN - 2] + "…]"
+
+
 def _unnest_su(text: str) -> str:
     """Shortcodes Ultimate nesting: ``[_su_x]…[_/su_x]`` inside an outer tag reads as ``[su_x]…[/su_x]``."""
     return _NESTED_SU.sub(lambda m: "[/" if "/" in m.group() else "[", text)
@@ -591,8 +712,9 @@ def _unnest_su(text: str) -> str:
 _DEFAULT: Registry | None = None
 
 
-def apply_shortcodes(html: str, registry: Registry | None = None) -> tuple[str, list[str]]:
-    """Expand, remove or convert the shortcodes in ``html``; return the new HTML and one warning per decision.
+def apply_shortcodes(html: str, registry: Registry | None = None) -> tuple[str, list[Message]]:
+    """Expand, remove or convert the shortcodes in ``html``; return the new HTML and one message per decision
+    (stage ``shortcodes``; ``where`` is the opening tag as written, shortened).
 
     Text outside shortcode tags is never lost, and the content of expanded or unknown enclosing shortcodes
     is kept. Balanced input gives balanced output: a tag standing alone in a paragraph takes the
@@ -620,4 +742,4 @@ def apply_shortcodes(html: str, registry: Registry | None = None) -> tuple[str, 
             if not count:
                 break
         out = out.replace(_MARK, "")
-    return out, rules.warnings
+    return out, rules.messages

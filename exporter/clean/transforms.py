@@ -55,7 +55,7 @@ def footnotes(doc: CleanDocument) -> None:
 def shortcodes(doc: CleanDocument) -> None:
     """Shortcodes parsed as WordPress parses them: expanded, converted, or removed."""
     doc.html, messages = apply_shortcodes(doc.html, doc.shortcodes)
-    _report(doc, "shortcodes", "legacy", messages)
+    doc.report.extend(messages)
 
 
 @TRANSFORMS.add("sanitize", 400)
