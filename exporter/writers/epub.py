@@ -25,6 +25,8 @@ from ebooklib import epub
 from lxml import etree
 
 from exporter.clean.labels import is_image_label
+from exporter.languages import is_english, is_rtl
+from exporter.languages import name as language_name
 from exporter.messages import Message, Reporter
 from exporter.model import Article
 from exporter.transforms import Transforms
@@ -32,8 +34,6 @@ from exporter.writers import STYLES_DIR
 from exporter.writers.document import BookBody
 from exporter.writers.pages import (
     bundle_title_block,
-    is_english,
-    is_rtl,
     iso_date,
     licence_section,
     licences_overview,
@@ -47,15 +47,6 @@ _XHTML = "{http://www.w3.org/1999/xhtml}"
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-RTL_NAMES = {
-    "ar": "Arabic",
-    "fa": "Persian",
-    "ur": "Urdu",
-    "he": "Hebrew",
-    "ps": "Pashto",
-    "ckb": "Central Kurdish",
-    "yi": "Yiddish",
-}
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 EVALUATOR = "exporter (automated evaluation at export; not reviewed by a person)"
 OUR_LABELS = ("Title page", "Licence and attribution", "Licences of the articles")
@@ -408,7 +399,7 @@ def assess(articles: list[Article]) -> Accessibility:
             continue
         root = lxml.html.fragment_fromstring(article.body, create_parent="div")
         if not is_rtl(article.language):
-            passages |= {_language_name(el.get("lang") or "") for el in root.iter() if el.get("dir") == "rtl"}
+            passages |= {language_name(el.get("lang") or "") for el in root.iter() if el.get("dir") == "rtl"}
         for img in root.iter("img"):
             images += 1
             alt = " ".join((img.get("alt") or "").split())
@@ -417,7 +408,7 @@ def assess(articles: list[Article]) -> Accessibility:
             tables += 1
             untitled += not any(True for _ in table.iter("th"))
     animated = len({i.key for a in articles for i in a.images if _is_animated(i.path)})
-    rtl = sorted({_language_name(a.language) for a in articles if is_rtl(a.language)})
+    rtl = sorted({language_name(a.language) for a in articles if is_rtl(a.language)})
     return Accessibility(
         articles=len(articles),
         images=images,
@@ -429,12 +420,6 @@ def assess(articles: list[Article]) -> Accessibility:
         language_known=all(a.language and a.language.lower() not in ("und", "zxx") for a in articles),
         untitled_tables=untitled,
     )
-
-
-def _language_name(code: str) -> str:
-    """'fa' -> 'Persian'; a right-to-left language without a name here keeps its code ('' -> 'another language')."""
-    primary = code.split("-")[0].lower()
-    return RTL_NAMES.get(primary, code or "another language")
 
 
 def _is_animated(path: Path) -> bool:

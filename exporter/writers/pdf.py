@@ -25,6 +25,7 @@ import lxml.html
 from lxml import etree
 
 from exporter import __version__
+from exporter.languages import is_rtl
 from exporter.messages import Message, Reporter, warning
 from exporter.model import Article
 from exporter.resources import Resolver
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
 
 PAPERS = ("a4", "letter", "a5")
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "ckb", "sd", "ug", "dv"})
 
 # Elements that never belong in an article body handed to WeasyPrint: they change metadata, fetch or embed
 # resources, or restyle the page. The cleaner removes them already; the writer does not rely on that.
@@ -258,7 +258,7 @@ def _body(article: Article, report: Reporter, options: WriteOptions, part: int |
 def _document_html(article: Article, body: Any) -> str:
     """The whole print document: head (PDF metadata), title block, body, licence page last."""
     lang = article.language or ""
-    dir_attr = ' dir="rtl"' if lang.split("-")[0].lower() in RTL_LANGUAGES else ""
+    dir_attr = ' dir="rtl"' if is_rtl(lang) else ""
     body_html = lxml.html.tostring(body, encoding="unicode", method="html")
     return (
         f'<!DOCTYPE html><html lang="{escape(lang)}"{dir_attr}>{_head(article)}<body>'
@@ -443,7 +443,7 @@ def _bundle_html(title: str, articles: list[Article], bodies: list[Any]) -> str:
     ]
     for anchor, article, body in zip(anchors, articles, bodies, strict=True):
         lang = article.language or ""
-        dir_attr = ' dir="rtl"' if lang.split("-")[0].lower() in RTL_LANGUAGES else ""
+        dir_attr = ' dir="rtl"' if is_rtl(lang) else ""
         body_html = lxml.html.tostring(body, encoding="unicode", method="html")
         parts.append(
             f'<article class="article bundle-article" id="{anchor}" lang="{escape(lang)}"{dir_attr}>'
