@@ -24,7 +24,7 @@ from urllib.request import url2pathname
 import lxml.html
 from lxml import etree
 
-from exporter import __version__
+from exporter import __version__, dates
 from exporter.languages import is_rtl
 from exporter.messages import Message, Reporter, warning
 from exporter.model import Article
@@ -139,9 +139,9 @@ def _head(article: Article) -> str:
     if article.subjects:
         keywords = ", ".join(s.replace(",", " ").strip() for s in article.subjects)
         parts.append(f'<meta name="keywords" content="{escape(keywords)}">')
-    created = pdf_archival.document_date([article])
+    created = dates.build_date([article.published])
     if created is not None:
-        parts.append(f'<meta name="dcterms.created" content="{pdf_archival.w3c_datetime(created)}">')
+        parts.append(f'<meta name="dcterms.created" content="{dates.w3c_datetime(created)}">')
     parts.append(f'<meta name="generator" content="exporter {escape(__version__)}">')
     return "<head>" + "".join(parts) + "</head>"
 
@@ -427,9 +427,9 @@ def _bundle_html(title: str, articles: list[Article], bodies: list[Any]) -> str:
     authors = list(dict.fromkeys(name for a in articles for name in a.authors))
     head = ['<meta charset="utf-8">', f"<title>{escape(title)}</title>"]
     head += [f'<meta name="author" content="{escape(a)}">' for a in authors]
-    created = pdf_archival.document_date(articles)
+    created = dates.build_date(a.published for a in articles)
     if created is not None:
-        head.append(f'<meta name="dcterms.created" content="{pdf_archival.w3c_datetime(created)}">')
+        head.append(f'<meta name="dcterms.created" content="{dates.w3c_datetime(created)}">')
     head.append(f'<meta name="generator" content="exporter {escape(__version__)}">')
     anchors = [f"article-{n}" for n in range(1, len(articles) + 1)]
     contents = "".join(
