@@ -14,7 +14,8 @@ from lxml.html import HtmlElement
 from exporter.clean.labels import is_image_label
 from exporter.clean.textnodes import make_element
 from exporter.model import Image
-from exporter.resources import ImageSource, Refusal, Resolver, url_scheme
+from exporter.resources import ImageSource, Refusal, Resolver
+from exporter.urls import scheme
 
 
 def resolve_images(
@@ -43,7 +44,7 @@ def resolve_images(
             continue
         if isinstance(found, Refusal):
             warnings.append(str(found))
-        label = "data: URI" if url_scheme(src) == "data" else src.rsplit("/", 1)[-1][:80] or "(no src)"
+        label = "data: URI" if scheme(src) == "data" else src.rsplit("/", 1)[-1][:80] or "(no src)"
         if alt and not is_image_label(alt) and not _has_caption(img):
             img.addprevious(make_element("span", f"[Image: {alt}]", **{"class": "image-missing"}))
             warnings.append(f"image not found locally, alt text kept: {label}")
