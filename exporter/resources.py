@@ -223,11 +223,6 @@ def sniff_image_type(data: bytes) -> str | None:
     return None
 
 
-def image_key(path: Path) -> str:
-    """A stable, safe name for an embedded image: 'images/<content-hash8>-<name>'."""
-    return key_for(path.read_bytes(), path.name)
-
-
 def key_for(data: bytes, name: str) -> str:
     """The key of an image with these bytes: 'images/<content-hash8>-<safe name>'."""
     digest = hashlib.sha256(data).hexdigest()[:8]

@@ -381,7 +381,7 @@ class Accessibility:
 
 def assess(articles: list[Article]) -> Accessibility:
     """Derive the accessibility facts of a book from its articles' content."""
-    images = described = tables = untitled = 0
+    images = described = untitled = 0
     passages: set[str] = set()
     for article in articles:
         if not article.body.strip():
@@ -394,7 +394,6 @@ def assess(articles: list[Article]) -> Accessibility:
             alt = " ".join((img.get("alt") or "").split())
             described += bool(alt) and not is_image_label(alt)
         for table in root.iter("table"):
-            tables += 1
             untitled += not any(True for _ in table.iter("th"))
     animated = len({i.key for a in articles for i in a.images if _is_animated(i.path)})
     rtl = sorted({language_name(a.language) for a in articles if is_rtl(a.language)})
