@@ -19,33 +19,24 @@ import os
 import re
 import shutil
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import bagit
 
-from exporter import __version__
+from exporter import __version__, dates
 from exporter.errors import ExporterError
 
 ALGORITHMS = ("sha256", "sha512")
 PAYLOAD = "data"
 _TAG_FILE = re.compile(r"^(bagit\.txt|bag-info\.txt|fetch\.txt|(tag)?manifest-[a-z0-9]+\.txt)$")
 _HEX = re.compile(r"^[0-9a-f]+$")
-_FALLBACK_DATE = date(1980, 1, 1)  # the same fallback as the EPUB writer's fixed_time (the ZIP epoch)
 
 
 def default_bagging_date(published: Iterable[datetime | None]) -> date:
-    """The Bagging-Date rule: SOURCE_DATE_EPOCH (UTC), else the newest publication date (UTC), else 1980-01-01.
-
-    Never the clock, so two runs on different days or in different time zones agree.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).date()
-    dates = [d if d.tzinfo is not None else d.replace(tzinfo=UTC) for d in published if d is not None]
-    if not dates:
-        return _FALLBACK_DATE
-    return max(dates).astimezone(UTC).date()
+    """The Bagging-Date: the build date of :mod:`exporter.dates` (SOURCE_DATE_EPOCH, else the newest publication
+    date, else 1980-01-01), as a UTC calendar day. Never the clock, so runs on any day, in any zone, agree."""
+    return dates.stamp(published).date()
 
 
 def is_bag(path: Path) -> bool:

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
-from exporter import __version__
+from exporter import __version__, dates
 from exporter.bag import default_bagging_date, is_bag, make_bag, unbag
 from exporter.clean import clean
 from exporter.errors import ExporterError, UsageError
@@ -76,6 +76,8 @@ class ItemResult:
     source_sha256: str | None = None
     published: datetime | None = None
     """Not in the manifest: the publication date, for the bag's date."""
+    date: datetime | None = None
+    """The build date its books carry (docs/dates.md); the manifest's ``date``, null when none is known."""
     site_name: str | None = None
     """Not in the manifest: the site, for the bag's Source-Organization."""
 
@@ -101,6 +103,7 @@ class ItemResult:
             },
             "licence": self.licence,
             "outputs": self.outputs,
+            **({"date": dates.utc_text(self.date) if self.date else None} if self.ok else {}),
             "warnings": [m.to_json() if isinstance(m, Message) else m for m in self.warnings],
             "status": self.status,
         }
@@ -245,6 +248,8 @@ def _stub(raw: RawArticle) -> ItemResult:
         post_id=raw.post_id,
         url=raw.source_url,
         source_sha256=raw.source_hash or None,
+        published=raw.published,
+        site_name=raw.site_name,
     )
 
 
@@ -268,6 +273,9 @@ def _unchanged(raw: RawArticle, slug: str, old: dict[str, object] | None, option
     """The earlier result when the source hash is the same and every output is there, intact; else None."""
     if old is None or not raw.source_hash or old["source"].get("sha256") != raw.source_hash:  # type: ignore[union-attr]
         return None
+    when = dates.build_date([raw.published])
+    if old.get("date") != (dates.utc_text(when) if when else None):
+        return None  # the books would carry another date now (SOURCE_DATE_EPOCH changed)
     outputs = old.get("outputs") or []
     if sorted(o.get("format") for o in outputs) != sorted(options.formats):  # type: ignore[union-attr]
         return None
@@ -281,6 +289,7 @@ def _unchanged(raw: RawArticle, slug: str, old: dict[str, object] | None, option
     result.title = old.get("title")  # type: ignore[assignment]
     result.licence = old.get("licence")  # type: ignore[assignment]
     result.outputs = list(outputs)  # type: ignore[arg-type]
+    result.date = when
     result.warnings = [
         *(Message.from_json(m) for m in old.get("warnings", [])),  # type: ignore[union-attr]
         info("export", "unchanged", "unchanged since the last run: not exported again (--resume)"),
@@ -423,8 +432,10 @@ def _write_bundle(options: Options, bundled: list[tuple[ItemResult, Article]]) -
         for result, _ in bundled:
             result.error = f"bundle not written: internal error: {type(exc).__name__}: {exc}"
     else:
+        when = dates.build_date(a.published for _, a in bundled)
         for part, (result, _) in enumerate(bundled, 1):
             result.outputs = [{**o, "part": part} for o in outputs]
+            result.date = when
 
 
 def export_one(
@@ -443,6 +454,7 @@ def export_one(
             bundle.append((result, article))
         else:
             result.outputs = export_article(article, slug, options)
+            result.date = dates.build_date([article.published])
     except ExporterError as exc:
         result.error = exc.message
     except Exception as exc:  # a bug or a library failure must not end the batch

@@ -31,6 +31,9 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from lxml import etree
 
+from exporter.urls import LOCAL_SCHEMES, WEB_SCHEMES, as_browser_reads, trim
+from exporter.urls import scheme as url_scheme
+
 if TYPE_CHECKING:
     from exporter.model import Image
 
@@ -45,30 +48,10 @@ IMAGE_TYPES = {
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/svg+xml": "svg", "image/webp": "webp"}
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
 """Larger image files and ``data:`` URIs are refused (an archive's page images are far smaller)."""
-LINK_SCHEMES = frozenset({"http", "https", "mailto"})
-"""The schemes a link in a book may keep."""
 MAX_URL_SHOWN = 200
 
 _UPLOADS = re.compile(r"/wp-content/uploads/(.+)$")
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-# What browsers strip from a URL before reading it: leading/trailing C0 controls and spaces, and every
-# tab or newline inside (so "jav\tascript:" is "javascript:").
-_URL_TRIM = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$")
-_URL_INNER = re.compile(r"[\t\n\r]")
 _SPACE = re.compile(r"\s+")
-
-
-def url_scheme(url: str) -> str:
-    """The lower-case scheme of a URL as a browser reads it ('' for relative URLs)."""
-    cleaned = _URL_INNER.sub("", _URL_TRIM.sub("", url))
-    m = _SCHEME.match(cleaned)
-    return m.group(1).lower() if m else ""
-
-
-def is_safe_link(href: str) -> bool:
-    """True for a link a book may keep: http, https, mailto, or relative (no scheme)."""
-    scheme = url_scheme(href)
-    return scheme == "" or scheme in LINK_SCHEMES
 
 
 def shown(url: str) -> str:
@@ -178,14 +161,14 @@ class Resolver:
         if not url:
             return None
         scheme = url_scheme(url)
-        parts = urlsplit(_URL_INNER.sub("", url))
-        mapped = self._media_copy(parts.path) if scheme in ("", "file", "http", "https") else None
+        parts = urlsplit(as_browser_reads(url))
+        mapped = self._media_copy(parts.path) if scheme in LOCAL_SCHEMES | WEB_SCHEMES else None
         if mapped is not None:
             return mapped
-        host = parts.netloc if scheme in ("", "file") else ""
+        host = parts.netloc if scheme in LOCAL_SCHEMES else ""
         if url.startswith(("\\\\", "//")) or (scheme == "file" and host not in ("", "localhost")):
             return Refusal(url, "refused remote image (never fetched)", "remote-image")
-        if scheme not in ("", "file"):
+        if scheme not in LOCAL_SCHEMES:
             if len(scheme) == 1:  # C:\photos\x.jpg, a Windows path: outside by definition
                 return Refusal(url, "refused file outside the input folder", "outside-input")
             if parts.netloc:
@@ -241,11 +224,6 @@ def sniff_image_type(data: bytes) -> str | None:
     if head.startswith(b"<") and re.search(rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]", head):
         return "image/svg+xml"
     return None
-
-
-def image_key(path: Path) -> str:
-    """A stable, safe name for an embedded image: 'images/<content-hash8>-<name>'."""
-    return key_for(path.read_bytes(), path.name)
 
 
 def key_for(data: bytes, name: str) -> str:
@@ -312,10 +290,10 @@ def _data_image(url: str) -> ImageSource | Refusal:
     """A ``data:`` URI's image, decoded; its type is what its bytes show, not what the URI claims."""
     if len(url) > MAX_IMAGE_BYTES * 4 // 3 + 1024:
         return Refusal(url, f"data: image over {MAX_IMAGE_BYTES // 2**20} MB left out", "too-large")
-    head, comma, payload = _URL_TRIM.sub("", url).partition(",")
+    head, comma, payload = trim(url).partition(",")
     if not comma:
         return Refusal(url, "refused malformed data: URI", "malformed-data-uri")
-    head = _URL_INNER.sub("", head)
+    head = as_browser_reads(head)
     params = [p.strip().lower() for p in head.partition(":")[2].split(";")]
     try:
         if params[-1] == "base64":

@@ -1,4 +1,7 @@
-"""Right-to-left runs (Persian, Arabic, Urdu) get ``lang`` and ``dir="rtl"``, detected by script."""
+"""Right-to-left runs (Persian, Arabic, Urdu) get ``lang`` and ``dir="rtl"``, detected by script.
+
+Which languages are right to left is :mod:`exporter.languages`' to say; this module finds Arabic-script text.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import re
 from lxml.html import HtmlElement
 
 from exporter.clean.textnodes import block_text, make_element, wrap_matches
+from exporter.languages import LABELS, is_rtl, primary, script
 
 _AR = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 _WORD = f"[{_AR}]+"
@@ -14,18 +18,15 @@ RUN = re.compile(rf"{_WORD}(?:[\s\u200c\u200d\u060c\u061b\u061f.,!?:;«»()\-]+{
 _LETTER = re.compile(rf"[{_AR}]")
 _PERSIAN_ONLY = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc]")  # پ چ ژ گ ک ی
 _URDU_ONLY = re.compile("[\u0679\u0688\u0691\u06ba\u06be\u06d2]")  # ٹ ڈ ڑ ں ھ ے
-_LABEL = re.compile(r"\b(Persian|Farsi|Dari|Arabic|Urdu|Pashto|Kurdish)\s*:\s*$", re.IGNORECASE)
-_LABEL_LANG = {"persian": "fa", "farsi": "fa", "dari": "prs", "arabic": "ar", "urdu": "ur", "pashto": "ps"}
-_LABEL_LANG["kurdish"] = "ckb"
+_LABEL = re.compile(rf"\b({'|'.join(LABELS)})\s*:\s*$", re.IGNORECASE)
 BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "dd", "dt", "td", "th")
-RTL_LANGS = frozenset({"ar", "fa", "prs", "ur", "ps", "ckb", "he", "yi"})
 
 
 def guess_language(text: str, context: str = "", default: str = "ar") -> str:
     """The language of an Arabic-script run: a label before it ('Persian:'), then its letters."""
     label = _LABEL.search(context[-40:])
     if label:
-        return _LABEL_LANG[label.group(1).lower()]
+        return LABELS[label.group(1).lower()]
     if _URDU_ONLY.search(text):
         return "ur"
     if _PERSIAN_ONLY.search(text):
@@ -34,8 +35,12 @@ def guess_language(text: str, context: str = "", default: str = "ar") -> str:
 
 
 def mark_rtl(root: HtmlElement, article_language: str) -> int:
-    """Set lang/dir on mostly-RTL blocks and wrap RTL runs inside LTR text in spans; returns how many."""
-    default = article_language if article_language in RTL_LANGS else "ar"
+    """Set lang/dir on mostly-RTL blocks and wrap RTL runs inside LTR text in spans; returns how many.
+
+    ``article_language`` is the article's language tag; runs in an article written in Arabic script default to
+    its language, others to Arabic.
+    """
+    default = primary(article_language) if script(article_language) == "Arab" else "ar"
     count = 0
     for el in root.iter(*BLOCKS):
         if el.get("dir") or _has_rtl_ancestor(el):
@@ -47,7 +52,7 @@ def mark_rtl(root: HtmlElement, article_language: str) -> int:
             el.set("lang", el.get("lang") or guess_language(text, default=default))
             el.set("dir", "rtl")
             count += 1
-    if article_language in RTL_LANGS:
+    if is_rtl(article_language):
         return count
 
     def make(match: re.Match[str], before: str) -> HtmlElement:

@@ -48,6 +48,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from exporter import urls
 from exporter.clean.handlers import MAX_ATTR_LEN, Registry, apply_shortcodes, default_registry
 from exporter.clean.sanitize import sanitize_html, to_xhtml
 from exporter.clean.shortcodes import ShortcodeMatch, find_shortcodes, replace_shortcodes
@@ -81,7 +82,6 @@ _EDIT_LINK = re.compile(r"\s*\[\s*edit\s*\]\s*$", re.IGNORECASE)
 _BACKLINK_TEXT = re.compile(r"[\s\^\u2191\u21a9\ufe0e\u2934\u2b06\[\]]*(?:[a-z]|\d{1,3})?[\s\^\u2191\u21a9\ufe0e\[\]]*")
 _BACKLINK_TARGETS = ("cite_ref", "identifier_", "easy-footnote-", "fnref")
 _LEADING_CARET = re.compile(r"^\s*[\^\u2191]+\s*")
-_ABSOLUTE_URL = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
 _SPACE = " \t\r\n\f\u00a0"
 _EMPTY_BRACKETS = re.compile(r"\s*\[\s*\]\s*$")
 
@@ -619,9 +619,10 @@ class _Extractor:
         relative = 0
         for a in list(root.iter("a")):
             href = (a.get("href") or "").strip()
-            if href.startswith("//"):
-                a.set("href", "https:" + href)
-            elif not _ABSOLUTE_URL.match(href):
+            url = urls.absolute(href, None)
+            if url is not None and urls.scheme(url) in urls.LINK_SCHEMES:
+                a.set("href", url)
+            else:
                 # In-page anchors point into the source page; relative links have no base in a book.
                 relative += not href.startswith("#")
                 a.drop_tag()

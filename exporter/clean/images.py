@@ -15,7 +15,8 @@ from exporter.clean.labels import is_image_label
 from exporter.clean.textnodes import make_element
 from exporter.messages import Message, info, warning
 from exporter.model import Image
-from exporter.resources import ImageSource, Refusal, Resolver, url_scheme
+from exporter.resources import ImageSource, Refusal, Resolver
+from exporter.urls import scheme
 
 
 def resolve_images(
@@ -45,7 +46,7 @@ def resolve_images(
         if isinstance(found, Refusal):
             level = info if found.code == "spacer" else warning
             warnings.append(level("images", found.code, str(found)))
-        label = "data: URI" if url_scheme(src) == "data" else src.rsplit("/", 1)[-1][:80] or "(no src)"
+        label = "data: URI" if scheme(src) == "data" else src.rsplit("/", 1)[-1][:80] or "(no src)"
         if alt and not is_image_label(alt) and not _has_caption(img):
             img.addprevious(make_element("span", f"[Image: {alt}]", **{"class": "image-missing"}))
             warnings.append(warning("images", "missing-alt-kept", f"image not found locally, alt text kept: {label}"))

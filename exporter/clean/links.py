@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
-
 from lxml.html import HtmlElement
 
 from exporter.messages import Message, warning
-
-KEPT_SCHEMES = ("http", "https", "mailto")
+from exporter.urls import LINK_SCHEMES, absolute, scheme
 
 
 def absolutize_links(root: HtmlElement, base_url: str | None) -> list[Message]:
-    """Make relative hrefs absolute against ``base_url``; unwrap links that cannot be made absolute.
+    """Make relative hrefs absolute against ``base_url`` (:func:`exporter.urls.absolute`); unwrap links that
+    cannot be made absolute, keep no scheme but http, https and mailto, and unwrap an ``<a>`` with no address.
 
     In-page links (``#x``) are left for the citations stage. Returns the messages.
     """
@@ -21,14 +19,9 @@ def absolutize_links(root: HtmlElement, base_url: str | None) -> list[Message]:
         href = (a.get("href") or "").strip()
         if href.startswith("#"):
             continue
-        if href.startswith("//"):
-            href = "https:" + href
-        scheme = urlsplit(href).scheme.lower() if href else ""
-        if not scheme and href and base_url:
-            href = urljoin(base_url, href)
-            scheme = urlsplit(href).scheme.lower()
-        if scheme in KEPT_SCHEMES:
-            a.set("href", href)
+        url = absolute(href, base_url)
+        if url is not None and scheme(url) in LINK_SCHEMES:
+            a.set("href", url)
             continue
         a.drop_tag()
         unwrapped += 1

@@ -20,7 +20,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from exporter.messages import Message, warning
-from exporter.resources import is_safe_link, shown
+from exporter.resources import shown
+from exporter.urls import IMAGE_ONLY_SCHEMES, LINK_SCHEMES, is_safe_link
 
 TAGS = frozenset(
     "a abbr b bdi bdo blockquote br caption cite code col colgroup dd del details dfn div dl dt em figcaption "
@@ -45,11 +46,6 @@ ATTRIBUTES = {
     "colgroup": {"span"},
 }
 CLASSES = {"sup": {"reference", "noteref", "citation"}, "hr": {"page-break"}}
-URL_SCHEMES = {"http", "https", "mailto"}
-"""Schemes a link keeps."""
-IMAGE_ONLY_SCHEMES = {"data", "file", "ftp", "ftps", "sftp", "smb", "nfs", "gopher", "ws", "wss", "blob", "cid"}
-"""Schemes nh3 lets through on ``<img src>`` only, for the resolver to refuse by name (or serve, for
-``data:`` images); ``javascript:``, ``vbscript:`` and unknown schemes never get past nh3."""
 MAX_REFERENCE_WARNINGS = 20
 # Characters XML 1.0 forbids (C0 controls but tab/newline/return, lone surrogates, U+FFFE/U+FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -67,7 +63,7 @@ def sanitize_html(html: str) -> str:
         allowed_classes={k: set(v) for k, v in CLASSES.items()},
         strip_comments=True,
         link_rel=None,
-        url_schemes=URL_SCHEMES | IMAGE_ONLY_SCHEMES,
+        url_schemes=set(LINK_SCHEMES | IMAGE_ONLY_SCHEMES),
     )
 
 

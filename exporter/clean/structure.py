@@ -31,7 +31,6 @@ BUTTON_LABELS = frozenset(
         "toggle",
     }
 )
-KEEP_EMPTY = frozenset({"br", "hr", "img", "td", "th", "tr"})
 
 
 def expand_details(root: HtmlElement) -> list[Message]:

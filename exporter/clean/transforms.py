@@ -23,6 +23,7 @@ from exporter.clean.links import absolutize_links
 from exporter.clean.sanitize import sanitize_with_warnings
 from exporter.clean.structure import demote_h1, drop_empty, expand_details, fix_nesting, wrap_loose_inline
 from exporter.clean.textnodes import make_element
+from exporter.languages import script
 from exporter.messages import Message, info
 from exporter.transforms import Transforms
 
@@ -132,7 +133,7 @@ def language(doc: CleanDocument) -> None:
         doc.report.info(
             "language", "assumed", f"language not declared; assumed '{doc.language}' from the text's script"
         )
-    elif detected and detected != declared.split("-")[0]:
+    elif detected and script(declared) != "Arab":  # a declared Arabic-script language is kept
         doc.report.warning(
             "language",
             "script-mismatch",
@@ -144,7 +145,7 @@ def language(doc: CleanDocument) -> None:
 @TRANSFORMS.add("rtl-runs", 710)
 def rtl_runs(doc: CleanDocument) -> None:
     """Right-to-left runs and blocks get ``lang`` and ``dir``."""
-    mark_rtl(doc.tree, doc.language.split("-")[0])
+    mark_rtl(doc.tree, doc.language)
 
 
 @TRANSFORMS.add("wrap-inline", 800)

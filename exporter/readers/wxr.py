@@ -30,6 +30,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from exporter import urls
 from exporter.errors import InputError, UsageError
 from exporter.model import Attachment, RawArticle, Skipped
 from exporter.readers.decode import open_input
@@ -219,7 +220,7 @@ def _read_channel_child(elem: Element, site: _Site) -> None:
             site.language = normalise_language(_text(elem))
     if local in ("description", "copyright", "rights", "license", "licence"):
         for url in _CC.findall(_text(elem)):
-            url = "https:" + url if url.startswith("//") else url
+            url = urls.absolute(url, None) or url  # //host/… gets https:
             if url not in site.licence_hints:
                 site.licence_hints.append(url)
 

@@ -8,14 +8,13 @@ the features, the hazards, the plain-language summary and whether a conformance 
 from __future__ import annotations
 
 import io
-import os
 import re
 import uuid
 import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,10 @@ import lxml.html
 from ebooklib import epub
 from lxml import etree
 
+from exporter import dates
 from exporter.clean.labels import is_image_label
+from exporter.languages import is_english, is_rtl
+from exporter.languages import name as language_name
 from exporter.messages import Message, Reporter
 from exporter.model import Article
 from exporter.transforms import Transforms
@@ -32,8 +34,6 @@ from exporter.writers import stylesheet
 from exporter.writers.document import BookBody
 from exporter.writers.pages import (
     bundle_title_block,
-    is_english,
-    is_rtl,
     iso_date,
     licence_section,
     licences_overview,
@@ -41,35 +41,15 @@ from exporter.writers.pages import (
 )
 from exporter.writers.registry import WriteOptions
 
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-RTL_NAMES = {
-    "ar": "Arabic",
-    "fa": "Persian",
-    "ur": "Urdu",
-    "he": "Hebrew",
-    "ps": "Pashto",
-    "ckb": "Central Kurdish",
-    "yi": "Yiddish",
-}
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 EVALUATOR = "exporter (automated evaluation at export; not reviewed by a person)"
 OUR_LABELS = ("Title page", "Licence and attribution", "Licences of the articles")
 """Navigation labels the writer adds in English, whatever the book's language."""
-
-
-def fixed_time(article: Article) -> datetime:
-    """The time written into the book: SOURCE_DATE_EPOCH, else the publication date, else 1980-01-01."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    if article.published is not None:
-        return article.published.astimezone(UTC)
-    return datetime(*ZIP_EPOCH, tzinfo=UTC)
 
 
 def _direction(language: str) -> str | None:
@@ -113,6 +93,7 @@ def _add_images(book: epub.EpubBook, articles: list[Article]) -> None:
 
 
 def _write(book: epub.EpubBook, path: Path, when: datetime, language: str) -> None:
+    """Write the book with ``when`` (UTC, see :mod:`exporter.dates`) as dcterms:modified and every entry's time."""
     buffer = io.BytesIO()
     options = {"epub3_pages": False, "raise_exceptions": True, "mtime": when, "epub2_guide": False}
     epub.write_epub(buffer, book, options)
@@ -166,7 +147,7 @@ def write_epub(article: Article, path: Path) -> list[Message]:
     ]
     _navigation(book, css, article.language, "article.xhtml")
     book.spine = [title_page, "nav", article_page, licence_page]
-    _write(book, path, fixed_time(article), article.language)
+    _write(book, path, dates.stamp([article.published]), article.language)
     return []
 
 
@@ -177,10 +158,9 @@ def write_epub_bundle(title: str, articles: Sequence[Article], path: Path) -> li
     authors = list(dict.fromkeys(name for a in articles for name in a.authors))
     identifier = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "bundle:" + "|".join(sorted(a.id for a in articles))))
     book = _new_book(identifier, title, language, authors)
-    dates = [a.published for a in articles if a.published]
-    latest = max(articles, key=lambda a: (a.published is not None, a.published or datetime.min.replace(tzinfo=UTC)))
-    if dates:
-        book.add_metadata("DC", "date", iso_date(latest))
+    published = dates.latest(a.published for a in articles)
+    if published is not None:
+        book.add_metadata("DC", "date", published.date().isoformat())
     for site in sorted({a.site_name for a in articles if a.site_name}):
         book.add_metadata("DC", "publisher", site)
     for url in [a.source_url for a in articles if a.source_url]:
@@ -233,7 +213,7 @@ def write_epub_bundle(title: str, articles: Sequence[Article], path: Path) -> li
     ]
     _navigation(book, css, language, chapters[0].file_name)
     book.spine = [title_page, "nav", *chapters, overview]
-    _write(book, path, fixed_time(latest), language)
+    _write(book, path, dates.stamp(a.published for a in articles), language)
     return []
 
 
@@ -399,23 +379,22 @@ class Accessibility:
 
 def assess(articles: list[Article]) -> Accessibility:
     """Derive the accessibility facts of a book from its articles' content."""
-    images = described = tables = untitled = 0
+    images = described = untitled = 0
     passages: set[str] = set()
     for article in articles:
         if not article.body.strip():
             continue
         root = lxml.html.fragment_fromstring(article.body, create_parent="div")
         if not is_rtl(article.language):
-            passages |= {_language_name(el.get("lang") or "") for el in root.iter() if el.get("dir") == "rtl"}
+            passages |= {language_name(el.get("lang") or "") for el in root.iter() if el.get("dir") == "rtl"}
         for img in root.iter("img"):
             images += 1
             alt = " ".join((img.get("alt") or "").split())
             described += bool(alt) and not is_image_label(alt)
         for table in root.iter("table"):
-            tables += 1
             untitled += not any(True for _ in table.iter("th"))
     animated = len({i.key for a in articles for i in a.images if _is_animated(i.path)})
-    rtl = sorted({_language_name(a.language) for a in articles if is_rtl(a.language)})
+    rtl = sorted({language_name(a.language) for a in articles if is_rtl(a.language)})
     return Accessibility(
         articles=len(articles),
         images=images,
@@ -427,12 +406,6 @@ def assess(articles: list[Article]) -> Accessibility:
         language_known=all(a.language and a.language.lower() not in ("und", "zxx") for a in articles),
         untitled_tables=untitled,
     )
-
-
-def _language_name(code: str) -> str:
-    """'fa' -> 'Persian'; a right-to-left language without a name here keeps its code ('' -> 'another language')."""
-    primary = code.split("-")[0].lower()
-    return RTL_NAMES.get(primary, code or "another language")
 
 
 def _is_animated(path: Path) -> bool:
@@ -527,7 +500,7 @@ def _accessibility(book: epub.EpubBook, articles: list[Article]) -> None:
 def _repack(data: bytes, stamp: datetime, language: str) -> bytes:
     """Rewrite the zip with fixed timestamps and order (mimetype first, stored), xml:lang on the package, and
     the navigation document's finishing touches."""
-    date_time = max((stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second), ZIP_EPOCH)
+    date_time = dates.zip_time(stamp)
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import unquote
 
+from exporter.languages import direction, is_english
 from exporter.model import Article, Licence
 
 _CONDITIONS = {
@@ -15,8 +16,6 @@ _CONDITIONS = {
     "ND": "You may not distribute modified versions of this work.",
     "SA": "If you adapt this work, you must share your version under the same licence.",
 }
-RTL_LANGUAGES = ("ar", "fa", "ur", "he", "ps", "ckb", "yi", "sd", "ug", "dv")
-"""Primary language subtags written right to left."""
 NO_LICENCE = (
     "No licence statement was found in the source. Rights remain with the author or publisher; "
     "this copy was made for archival purposes."
@@ -54,16 +53,6 @@ def _link(url: str) -> str:
     return f'<a href="{escape(url)}">{escape(shown)}</a>'
 
 
-def is_rtl(language: str) -> bool:
-    """True for a language written right to left (by its primary subtag)."""
-    return language.split("-")[0].lower() in RTL_LANGUAGES
-
-
-def is_english(language: str) -> bool:
-    """True for English (any region)."""
-    return language.split("-")[0].lower() == "en"
-
-
 def _english(article: Article) -> str:
     """Attributes that mark a run the writer composes in English (a date, a label) inside an article in another
     language, so that it is read out and laid out as English; empty for an English article."""
@@ -75,8 +64,7 @@ def in_article_language(article: Article, html: str) -> str:
     direction, for a page the writer composes in English; unchanged for an English article."""
     if is_english(article.language):
         return html
-    direction = "rtl" if is_rtl(article.language) else "ltr"
-    return f'<span lang="{escape(article.language)}" dir="{direction}">{html}</span>'
+    return f'<span lang="{escape(article.language)}" dir="{direction(article.language)}">{html}</span>'
 
 
 def title_block(article: Article) -> str:

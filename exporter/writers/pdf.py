@@ -25,7 +25,8 @@ from urllib.request import url2pathname
 import lxml.html
 from lxml import etree
 
-from exporter import __version__
+from exporter import __version__, dates
+from exporter.languages import is_rtl
 from exporter.messages import Message, Reporter, warning
 from exporter.model import Article
 from exporter.resources import Resolver
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
 
 PAPERS = ("a4", "letter", "a5")
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "ckb", "sd", "ug", "dv"})
 
 # Elements that never belong in an article body handed to WeasyPrint: they change metadata, fetch or embed
 # resources, or restyle the page. The cleaner removes them already; the writer does not rely on that.
@@ -143,9 +143,9 @@ def _head(article: Article) -> str:
     if article.subjects:
         keywords = ", ".join(s.replace(",", " ").strip() for s in article.subjects)
         parts.append(f'<meta name="keywords" content="{escape(keywords)}">')
-    created = pdf_archival.document_date([article])
+    created = dates.build_date([article.published])
     if created is not None:
-        parts.append(f'<meta name="dcterms.created" content="{pdf_archival.w3c_datetime(created)}">')
+        parts.append(f'<meta name="dcterms.created" content="{dates.w3c_datetime(created)}">')
     parts.append(f'<meta name="generator" content="exporter {escape(__version__)}">')
     return "<head>" + "".join(parts) + "</head>"
 
@@ -262,7 +262,7 @@ def _body(article: Article, report: Reporter, options: WriteOptions, part: int |
 def _document_html(article: Article, body: Any) -> str:
     """The whole print document: head (PDF metadata), title block, body, licence page last."""
     lang = article.language or ""
-    dir_attr = ' dir="rtl"' if lang.split("-")[0].lower() in RTL_LANGUAGES else ""
+    dir_attr = ' dir="rtl"' if is_rtl(lang) else ""
     body_html = lxml.html.tostring(body, encoding="unicode", method="html")
     return (
         f'<!DOCTYPE html><html lang="{escape(lang)}"{dir_attr}>{_head(article)}<body>'
@@ -413,9 +413,9 @@ def _bundle_html(title: str, articles: list[Article], bodies: list[Any]) -> str:
     authors = list(dict.fromkeys(name for a in articles for name in a.authors))
     head = ['<meta charset="utf-8">', f"<title>{escape(title)}</title>"]
     head += [f'<meta name="author" content="{escape(a)}">' for a in authors]
-    created = pdf_archival.document_date(articles)
+    created = dates.build_date(a.published for a in articles)
     if created is not None:
-        head.append(f'<meta name="dcterms.created" content="{pdf_archival.w3c_datetime(created)}">')
+        head.append(f'<meta name="dcterms.created" content="{dates.w3c_datetime(created)}">')
     head.append(f'<meta name="generator" content="exporter {escape(__version__)}">')
     anchors = [f"article-{n}" for n in range(1, len(articles) + 1)]
     contents = "".join(
@@ -429,7 +429,7 @@ def _bundle_html(title: str, articles: list[Article], bodies: list[Any]) -> str:
     ]
     for anchor, article, body in zip(anchors, articles, bodies, strict=True):
         lang = article.language or ""
-        dir_attr = ' dir="rtl"' if lang.split("-")[0].lower() in RTL_LANGUAGES else ""
+        dir_attr = ' dir="rtl"' if is_rtl(lang) else ""
         body_html = lxml.html.tostring(body, encoding="unicode", method="html")
         parts.append(
             f'<article class="article bundle-article" id="{anchor}" lang="{escape(lang)}"{dir_attr}>'

@@ -11,7 +11,7 @@ WeasyPrint 70 writes the PDF/A-3b identification and sRGB output intent (``pdf/a
 * before rendering, alt text for images that have none (their figure caption), with a warning for each image
   that has neither.
 
-Nothing here reads the clock: dates come from the articles (or ``SOURCE_DATE_EPOCH``), the file identifier
+Nothing here reads the clock: dates follow :mod:`exporter.dates` (docs/dates.md), the file identifier
 (``/ID``) is a hash of the content, so the same input gives the same bytes in any time zone, on any day.
 """
 
@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape
 from typing import Any
 
 import lxml.html
 from lxml import etree
 
+from exporter import dates
 from exporter.errors import UsageError
 from exporter.messages import Message, warning
 from exporter.model import Article
@@ -62,46 +62,6 @@ def check_variant(variant: str | None) -> None:
     if variant not in VARIANTS:
         known = ", ".join(v for v in VARIANTS if v)
         raise UsageError(f"unknown PDF variant {variant!r} (choose from {known}, or none for a plain PDF)")
-
-
-# ---- dates -----------------------------------------------------------------------------------------------
-
-
-def source_date_epoch() -> datetime | None:
-    """``SOURCE_DATE_EPOCH`` as an aware UTC datetime, or None when unset or not a number."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return datetime.fromtimestamp(int(value), UTC) if value.isdigit() else None
-
-
-def document_date(articles: Sequence[Article]) -> datetime | None:
-    """The PDF's creation date: the latest publication date, else ``SOURCE_DATE_EPOCH``, else None (no date)."""
-    return _latest([a.published for a in articles]) or source_date_epoch()
-
-
-def _latest(dates: Sequence[datetime | None]) -> datetime | None:
-    known = [d for d in dates if d is not None]
-    return max(known, key=_aware) if known else None
-
-
-def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-
-
-def w3c_datetime(when: datetime) -> str:
-    """A W3C/XMP date-time with seconds and a numeric zone (naive datetimes are taken as UTC)."""
-    when = _aware(when)
-    offset = when.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset else 0
-    sign = "+" if minutes >= 0 else "-"
-    minutes = abs(minutes)
-    return f"{when:%Y-%m-%dT%H:%M:%S}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def pdf_date(when: datetime) -> str:
-    """A PDF date string (``D:YYYYMMDDHHmmSS+HH'mm'``) for the same instant and zone as :func:`w3c_datetime`."""
-    text = w3c_datetime(when)  # YYYY-MM-DDTHH:MM:SS+HH:MM
-    digits = text[:19].replace("-", "").replace("T", "").replace(":", "")
-    return f"D:{digits}{text[19]}{text[20:22]}'{text[23:25]}'"
 
 
 # ---- rights ----------------------------------------------------------------------------------------------
@@ -174,7 +134,7 @@ def article_metadata(article: Article) -> Metadata:
         authors=list(article.authors),
         language=article.language or "",
         rights=rights_for([article]),
-        date=document_date([article]),
+        date=dates.build_date([article.published]),
         published=article.published,
         description=article.subtitle or None,
         keywords=[s.replace(",", " ").strip() for s in article.subjects],
@@ -190,8 +150,8 @@ def bundle_metadata(title: str, articles: Sequence[Article]) -> Metadata:
         authors=list(dict.fromkeys(name for a in articles for name in a.authors)),
         language=Counter(a.language for a in articles).most_common(1)[0][0] or "",
         rights=rights_for(articles),
-        date=document_date(articles),
-        published=_latest([a.published for a in articles]),
+        date=dates.build_date(a.published for a in articles),
+        published=dates.latest(a.published for a in articles),
         publishers=sorted({a.site_name for a in articles if a.site_name}),
     )
 
@@ -239,7 +199,7 @@ def xmp_packet(meta: Metadata, variant: str | None, *, producer: str | None, cre
     if meta.description:
         _container(desc, "dc", "description", "Alt", [meta.description], lang=True)
     if meta.published is not None:
-        _container(desc, "dc", "date", "Seq", [w3c_datetime(meta.published)])
+        _container(desc, "dc", "date", "Seq", [dates.w3c_datetime(meta.published)])
     if meta.language:
         _container(desc, "dc", "language", "Bag", [meta.language])
     if meta.publishers:
@@ -254,7 +214,7 @@ def xmp_packet(meta: Metadata, variant: str | None, *, producer: str | None, cre
     if meta.rights.url:
         _simple(desc, "xmpRights", "WebStatement", meta.rights.url)
     if meta.date is not None:
-        _simple(desc, "xmp", "CreateDate", w3c_datetime(meta.date))
+        _simple(desc, "xmp", "CreateDate", dates.w3c_datetime(meta.date))
     if creator_tool:
         _simple(desc, "xmp", "CreatorTool", creator_tool)
     if producer:
@@ -298,7 +258,7 @@ def canonical_xhtml(article: Article) -> bytes:
     head = [f"<title>{escape(article.title)}</title>"]
     head += [f'<meta name="author" content="{escape(a)}"/>' for a in article.authors]
     if article.published is not None:
-        head.append(f'<meta name="dcterms.created" content="{w3c_datetime(article.published)}"/>')
+        head.append(f'<meta name="dcterms.created" content="{dates.w3c_datetime(article.published)}"/>')
     if article.source_url:
         head.append(f'<link rel="canonical" href="{escape(article.source_url)}"/>')
     if article.licence is not None:
@@ -349,7 +309,7 @@ def source_files(articles: Sequence[Article], *, bundle: bool = False) -> list[S
     files: list[SourceFile] = []
     for n, article in enumerate(articles, 1):
         suffix = f"-{n}" if bundle else ""
-        date = article.published or source_date_epoch()
+        date = dates.build_date([article.published])
         files.append(
             SourceFile(
                 f"article{suffix}.xhtml",
@@ -434,7 +394,7 @@ def _embed(pdf: Any, files: Sequence[SourceFile]) -> None:
             CheckSum=pikepdf.String(hashlib.md5(source.data).digest()),  # the checksum PDF defines
         )
         if source.date is not None:
-            params.ModDate = _pdf_string(pdf_date(source.date))
+            params.ModDate = _pdf_string(dates.pdf_date(source.date))
         stream = pikepdf.Stream(pdf, source.data)
         stream.Type = pikepdf.Name.EmbeddedFile
         stream.Subtype = pikepdf.Name("/" + source.mime)
@@ -481,7 +441,7 @@ def finish(data: bytes, meta: Metadata, variant: str | None, sources: Sequence[S
         _set_info(info, "/Author", ", ".join(meta.authors))
         _set_info(info, "/Subject", meta.description)
         _set_info(info, "/Keywords", ", ".join(meta.keywords))
-        _set_info(info, "/CreationDate", pdf_date(meta.date) if meta.date is not None else None)
+        _set_info(info, "/CreationDate", dates.pdf_date(meta.date) if meta.date is not None else None)
         _set_info(info, "/ModDate", None)  # no xmp:ModifyDate either: the source gives no modification date
         _set_info(info, "/License", meta.rights.url)
         _set_info(info, "/Rights", meta.rights.statement)
