@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from exporter.errors import InputError
-from exporter.readers.html import normalise_language, read_html
+from exporter.readers.html import read_html
+from exporter.readers.html_meta import normalise_language
 from tests.conftest import FIXTURES
 
 THEME_PAGE = FIXTURES / "theme-page.html"

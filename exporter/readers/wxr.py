@@ -33,7 +33,7 @@ from defusedxml.ElementTree import iterparse
 from exporter.errors import InputError, UsageError
 from exporter.model import Attachment, RawArticle, Skipped
 from exporter.readers.decode import open_input
-from exporter.readers.html import normalise_language
+from exporter.readers.html_meta import normalise_language
 
 DEFAULT_STATUSES: frozenset[str] = frozenset({"publish"})
 DEFAULT_TYPES: frozenset[str] = frozenset({"post", "page"})
