@@ -260,6 +260,20 @@ def _looks_binary(data: bytes) -> bool:
     return len(_CONTROL.findall(head)) > max(8, len(head) // 100)
 
 
+def decode_head(head: bytes) -> str | None:
+    """The first bytes of a file as text, for sniffing its type (BOMs and UTF-16/32 honoured, a character cut at
+    the end replaced); None when they look binary."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return head.decode(name, errors="replace")
+    wide = _wide_without_bom(head)
+    if wide is not None:
+        return wide[0]
+    if _looks_binary(head):
+        return None
+    return head.decode("utf-8", errors="replace")
+
+
 def read_text_file(path: Path, *, is_html: bool = False) -> DecodedText:
     """Read and decode one input file; see decode_bytes."""
     return decode_bytes(read_input_bytes(path), path, is_html=is_html)

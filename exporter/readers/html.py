@@ -8,12 +8,13 @@ them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 from exporter.errors import InputError
-from exporter.model import RawArticle
+from exporter.model import RawArticle, Skipped
 from exporter.readers.decode import DecodedText, read_text_file
 from exporter.readers.html_body import (
     clean_container,
@@ -27,6 +28,14 @@ from exporter.readers.html_body import (
     within,
 )
 from exporter.readers.html_meta import PageMeta, humanise, subtitle
+from exporter.readers.registry import Selection
+from exporter.readers.sniff import head_markup
+
+# Elements a saved page or a post fragment begins with (after its doctype and comments), for sniffing.
+FIRST_ELEMENTS = frozenset(
+    "html head body meta title link base style script header main article section div p span a img figure"
+    " h1 h2 h3 h4 h5 h6 ul ol li dl table blockquote pre em strong b i br hr nav aside footer".split()
+)
 
 
 def read_html(path: Path) -> RawArticle:
@@ -103,3 +112,27 @@ def _read(path: Path, decoded: DecodedText) -> RawArticle:
         warnings=warnings,
         source_hash=decoded.sha256,
     )
+
+
+class HtmlReader:
+    """Saved pages and post fragments: ``.html``, ``.htm``, ``.xhtml``, or any file that begins with an HTML
+    doctype or an HTML element."""
+
+    name = "html"
+    suffixes = (".html", ".htm", ".xhtml")
+
+    def sniff(self, head: bytes) -> bool:
+        """True when the first bytes hold ``<!DOCTYPE html>`` or begin with an element of FIRST_ELEMENTS."""
+        markup = head_markup(head)
+        return markup is not None and (markup[0] == "html" or markup[1] in FIRST_ELEMENTS)
+
+    def read(self, path: Path, selection: Selection) -> Iterator[RawArticle | Skipped]:
+        """The one article of the page."""
+        yield read_html(path)
+
+    def count(self, path: Path, selection: Selection) -> int:
+        """Always one article."""
+        return 1
+
+
+READER = HtmlReader()

@@ -32,11 +32,11 @@ from defusedxml.ElementTree import iterparse
 
 from exporter.errors import InputError, UsageError
 from exporter.model import Attachment, RawArticle, Skipped
-from exporter.readers.decode import open_input
+from exporter.readers.decode import decode_head, open_input
 from exporter.readers.html_meta import normalise_language
+from exporter.readers.registry import DEFAULT_STATUSES, DEFAULT_TYPES, Selection
+from exporter.readers.sniff import head_markup
 
-DEFAULT_STATUSES: frozenset[str] = frozenset({"publish"})
-DEFAULT_TYPES: frozenset[str] = frozenset({"post", "page"})
 # Post types that are site internals, never articles: not yielded, not counted, not accepted in ``types``.
 NON_ARTICLE_TYPES: frozenset[str] = frozenset(
     "attachment nav_menu_item revision wp_template wp_template_part wp_block wp_navigation wp_global_styles"
@@ -52,6 +52,7 @@ _KIND_PATTERNS = (
     ("dc", re.compile(r"^https?://purl\.org/dc/elements/1\.1/?$")),
 )
 _VERSION = re.compile(r"^\d+\.\d+$")
+_WXR_NAMESPACE = re.compile(r"https?://(?:www\.)?wordpress\.org/export/\d+\.\d+/")
 _CC = re.compile(r"(?:https?:)?//(?:[\w-]+\.)?creativecommons\.org/[^\s\"'<>)\]]*", re.IGNORECASE)
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 _UNSAFE = "refused: the file declares a DTD or entities (unsafe XML)"
@@ -106,6 +107,31 @@ def iter_wxr(
     check_types(types)
     site = _scan(path, statuses, types)
     return _articles(path, site, statuses, types)
+
+
+class WxrReader:
+    """WordPress exports: ``.xml``, or a file whose first element is ``<rss>`` declaring a WXR namespace."""
+
+    name = "wxr"
+    suffixes = (".xml",)
+
+    def sniff(self, head: bytes) -> bool:
+        """True when the document element is ``rss`` and the first bytes name a ``wordpress.org/export/``
+        namespace."""
+        markup = head_markup(head)
+        text = decode_head(head) or ""
+        return markup is not None and markup[1] == "rss" and _WXR_NAMESPACE.search(text) is not None
+
+    def read(self, path: Path, selection: Selection) -> Iterator[RawArticle | Skipped]:
+        """The export's articles of the selected statuses and types, and a Skipped for its other posts."""
+        return iter_wxr(path, statuses=selection.statuses, types=selection.types)
+
+    def count(self, path: Path, selection: Selection) -> int:
+        """How many articles ``read`` yields."""
+        return count_wxr(path, statuses=selection.statuses, types=selection.types)
+
+
+READER = WxrReader()
 
 
 # --- parsing ----------------------------------------------------------------------------------------
