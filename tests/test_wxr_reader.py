@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 import tracemalloc
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ import pytest
 
 from exporter.errors import InputError, UsageError
 from exporter.model import RawArticle, Skipped
-from exporter.readers.wxr import count_wxr, iter_wxr
+from exporter.readers.wxr import check_selection, count_wxr, iter_wxr
 from tests.conftest import FIXTURES
 
 COLLECTION = FIXTURES / "collection.wxr.xml"
@@ -225,16 +226,38 @@ def test_statuses_add_the_draft_with_its_local_date(tmp_path):
     assert count_wxr(COLLECTION, statuses=everything) == len(_articles(iter_wxr(COLLECTION, statuses=everything)))
 
 
-def test_types_select_posts_only_and_refuse_internal_types():
+def test_types_select_posts_only_and_internal_types_select_nothing():
     items = list(iter_wxr(COLLECTION, types=frozenset({"post"})))
     page = next(s for s in items if isinstance(s, Skipped) and s.post_id == "109")
     assert page.reason == "post type page not exported"
     assert count_wxr(COLLECTION, types=frozenset({"post"})) == 6
-    for bad in ("attachment", "nav_menu_item", "revision", "wp_block"):
-        with pytest.raises(UsageError, match="not an article post type"):
-            iter_wxr(COLLECTION, types=frozenset({"post", bad}))
-        with pytest.raises(UsageError):
-            count_wxr(COLLECTION, types=frozenset({bad}))
+    posts = _articles(iter_wxr(COLLECTION, types=frozenset({"post"})))
+    for internal in ("attachment", "nav_menu_item", "revision", "wp_block"):
+        # The reader never refuses (that is the command line's job, before any work): it yields no site internal.
+        types = frozenset({"post", internal})
+        assert [a.post_id for a in _articles(iter_wxr(COLLECTION, types=types))] == [a.post_id for a in posts]
+        assert count_wxr(COLLECTION, types=types) == len(posts)
+        assert count_wxr(COLLECTION, types=frozenset({internal})) == 0
+
+
+@pytest.mark.parametrize(
+    ("statuses", "types", "message"),
+    [
+        ({"publish"}, {"post", "attachment"}, "not an article post type: attachment"),
+        ({"publish"}, {"wp_block", "revision"}, "not an article post type: revision, wp_block"),
+        ({"Publish"}, {"post"}, "not a WordPress post status: 'Publish'"),
+        ({"publish"}, {"post page"}, "not a WordPress post type: 'post page'"),
+        ({"publish", "draft"}, {"Post", "book"}, "not a WordPress post type: 'Post'"),
+    ],
+)
+def test_check_selection_refuses_what_can_never_select_an_article(statuses, types, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        check_selection(frozenset(statuses), frozenset(types))
+
+
+def test_check_selection_accepts_wordpress_keys():
+    check_selection()
+    check_selection(frozenset({"publish", "draft", "future", "wc-completed"}), frozenset({"post", "my_book-2"}))
 
 
 # --- versions, namespaces and fields ---------------------------------------------------------------

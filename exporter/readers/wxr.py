@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -42,6 +42,8 @@ NON_ARTICLE_TYPES: frozenset[str] = frozenset(
     "attachment nav_menu_item revision wp_template wp_template_part wp_block wp_navigation wp_global_styles"
     " custom_css customize_changeset oembed_cache user_request wp_font_family wp_font_face".split()
 )
+# WordPress keys post statuses and types with sanitize_key(): lower-case letters, digits, "_" and "-".
+_KEY = re.compile(r"^[a-z0-9_-]+$")
 SUBJECT_DOMAINS = frozenset({"category", "post_tag", "tag"})
 DEFAULT_CATEGORY = "uncategorized"  # WordPress's default category slug: not a subject
 
@@ -79,11 +81,18 @@ class _Site:
     saw_wp: bool = False
 
 
-def check_types(types: frozenset[str]) -> None:
-    """Refuse post types that are never articles (attachments, menu items, revisions, blocks...)."""
+def check_selection(statuses: Iterable[str] = DEFAULT_STATUSES, types: Iterable[str] = DEFAULT_TYPES) -> None:
+    """Refuse, before any work, ``--status``/``--type`` values that can never select an article: post types that
+    are site internals (attachments, menu items, revisions, blocks...), and names that are not WordPress keys
+    (lower-case letters, digits, ``_`` and ``-``). Raises UsageError (exit 2) with one line."""
     bad = sorted(set(types) & NON_ARTICLE_TYPES)
     if bad:
         raise UsageError(f"not an article post type: {', '.join(bad)}")
+    for option, names in (("post status", statuses), ("post type", types)):
+        odd = sorted(name for name in names if not _KEY.match(name))
+        if odd:
+            shown = ", ".join(repr(name) for name in odd)
+            raise UsageError(f"not a WordPress {option}: {shown} (lower-case letters, digits, '_' and '-' only)")
 
 
 def count_wxr(path: Path, *, statuses: frozenset[str] = DEFAULT_STATUSES, types: frozenset[str] = DEFAULT_TYPES) -> int:
@@ -91,7 +100,6 @@ def count_wxr(path: Path, *, statuses: frozenset[str] = DEFAULT_STATUSES, types:
 
     Raises InputError for files that are not well-formed, unsafe or not WXR, exactly as ``iter_wxr``.
     """
-    check_types(types)
     return _scan(path, statuses, types).articles
 
 
@@ -102,9 +110,9 @@ def iter_wxr(
     in ``statuses``, a Skipped for the other posts and pages; site internals are never yielded.
 
     The file is checked and scanned (channel, authors, attachments) when this is called, so a bad file
-    raises InputError here, before anything is yielded; a type in NON_ARTICLE_TYPES raises UsageError.
+    raises InputError here, before anything is yielded. Types in NON_ARTICLE_TYPES select nothing: the
+    command line refuses them first (:func:`check_selection`).
     """
-    check_types(types)
     site = _scan(path, statuses, types)
     return _articles(path, site, statuses, types)
 
@@ -340,7 +348,7 @@ def _scan(path: Path, statuses: frozenset[str], types: frozenset[str]) -> _Site:
                 alt=(item.meta_value("_wp_attachment_image_alt") or "").strip(),
                 parent=parent if parent not in ("", "0") else None,
             )
-        elif ptype in types and item.status in statuses:
+        elif ptype in types and ptype not in NON_ARTICLE_TYPES and item.status in statuses:
             site.articles += 1
     if site.version is None or not _VERSION.match(site.version):
         if not site.saw_wp and site.version is None:
