@@ -14,6 +14,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from exporter.errors import InputError
+from exporter.messages import info, warning
 from exporter.model import RawArticle, Skipped
 from exporter.readers.decode import DecodedText, read_text_file
 from exporter.readers.html_body import (
@@ -68,7 +69,7 @@ def _read(path: Path, decoded: DecodedText) -> RawArticle:
     if container is None:
         raise InputError("no article text found (only menus, sidebars, comments or footers)", path)
     if how == "largest":
-        warnings.append("no post container found; used the largest text block")
+        warnings.append(warning("read", "largest-text-block", "no post container found; used the largest text block"))
     scope = post_scope(container, body)
 
     # Metadata that lives in or beside the body is read before the body's chrome is removed.
@@ -77,12 +78,13 @@ def _read(path: Path, decoded: DecodedText) -> RawArticle:
     title, title_el, tail_site = meta.title(scope, container, site_name, how)
     if title is None:
         title = humanise(path.stem)
-        warnings.append("title taken from the file name")
+        warnings.append(warning("read", "title-from-file-name", "title taken from the file name"))
     if site_name is None and tail_site:
         site_name = tail_site
-        warnings.append(f"site name {tail_site!r} taken from the page title's tail and removed from the title")
+        text = f"site name {tail_site!r} taken from the page title's tail and removed from the title"
+        warnings.append(info("read", "site-name-from-title", text))
     elif site_guessed and site_name:
-        warnings.append(f"site name {site_name!r} taken from the page header")
+        warnings.append(info("read", "site-name-from-header", f"site name {site_name!r} taken from the page header"))
     dek, dek_el = subtitle(scope, container, title)
     hints = meta.licence_hints(container, source_url)
 

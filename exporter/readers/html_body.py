@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import Tag
 from bs4.element import NavigableString, PreformattedString
 
+from exporter.messages import Message, info
+
 BODY_SELECTORS = (
     ".entry-content",
     ".td-post-content",
@@ -270,7 +272,7 @@ def post_scope(container: Tag, body: Tag) -> Tag:
     return body
 
 
-def clean_container(container: Tag, title: str, drop_title: bool, warnings: list[str]) -> None:
+def clean_container(container: Tag, title: str, drop_title: bool, warnings: list[Message]) -> None:
     """Remove chrome, scripts, ads and (when ``drop_title``) a heading repeating the title, in place.
 
     An ``aside`` without a chrome class or role stays: in a post it is a note box, not a sidebar.
@@ -293,7 +295,7 @@ def clean_container(container: Tag, title: str, drop_title: bool, warnings: list
         else:
             frame.decompose()
     if frames:
-        warnings.append(f"embedded frame(s) replaced by links: {', '.join(frames)}")
+        warnings.append(info("read", "frames-as-links", f"embedded frame(s) replaced by links: {', '.join(frames)}"))
     total = _content_len(container) or 1
     for el in container.find_all(True):
         if el.decomposed:

@@ -19,6 +19,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
+from exporter.messages import Message, warning
 from exporter.readers.html_body import absolute_url, clean_space, excluded, norm, text_of, within
 
 TITLE_SELECTORS = (
@@ -203,7 +204,7 @@ class PageMeta:
                 return _unique(_author_name(n) for n in names)
         return _unique(_author_name(n) for n in self.ld.names("author"))
 
-    def published(self, scope: Tag, warnings: list[str]) -> datetime | None:
+    def published(self, scope: Tag, warnings: list[Message]) -> datetime | None:
         """Publication date: date metas, then JSON-LD datePublished, then the post header's ``time``."""
         candidates: list[str] = []
         candidates += [v for name in DATE_METAS for v in self.metas.get(name, [])]
@@ -219,7 +220,8 @@ class PageMeta:
             if parsed is None:
                 continue
             if parsed.tzinfo is None:
-                warnings.append(f"publication date {candidate!r} has no time zone; assumed UTC")
+                text = f"publication date {candidate!r} has no time zone; assumed UTC"
+                warnings.append(warning("read", "date-without-zone", text))
                 parsed = parsed.replace(tzinfo=UTC)
             return parsed
         return None

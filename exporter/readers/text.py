@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 
 from exporter.errors import InputError
+from exporter.messages import info
 from exporter.model import RawArticle, Skipped
 from exporter.readers.decode import read_text_file
 from exporter.readers.registry import Selection
@@ -40,7 +41,8 @@ def read_text(path: Path) -> RawArticle:
     previous = None
     for block in _paragraphs(blocks):
         if block == previous and len(block.split()) <= 25:
-            warnings.append(f"repeated line dropped (image alt text and caption): {block[:60]!r}")
+            text = f"repeated line dropped (image alt text and caption): {block[:60]!r}"
+            warnings.append(info("read", "repeated-line", text))
             continue
         previous = block
         body = escape(block, quote=False)

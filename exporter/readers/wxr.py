@@ -31,6 +31,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from exporter.errors import InputError, UsageError
+from exporter.messages import Message, warning
 from exporter.model import Attachment, RawArticle, Skipped
 from exporter.readers.decode import decode_head, open_input
 from exporter.readers.html_meta import normalise_language
@@ -381,16 +382,17 @@ def _articles(
 
 
 def _article(path: Path, site: _Site, item: _Item, elem: Element, attachments: Mapping[str, Attachment]) -> RawArticle:
-    warnings: list[str] = []
+    warnings: list[Message] = []
     slug = _slug(item.wp.get("post_name", ""))
     title = item.title
     if not title.strip():
         title = _humanise(slug) if slug else f"Untitled ({item.post_type} {item.post_id or '?'})"
-        warnings.append(f"the post has no title; used {title!r}")
+        warnings.append(warning("read", "untitled-post", f"the post has no title; used {title!r}"))
     if item.wp.get("post_password", "").strip():
-        warnings.append("password-protected post (wp:post_password is set); exported without the password")
+        text = "password-protected post (wp:post_password is set); exported without the password"
+        warnings.append(warning("read", "password-protected", text))
     if not item.content.strip():
-        warnings.append("the post has no content")
+        warnings.append(warning("read", "empty-post", "the post has no content"))
     source_xml = _serialise(elem, site.prefixes, path)
     return RawArticle(
         source_path=path,
@@ -434,13 +436,14 @@ def _humanise(slug: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _authors(login: str, names: Mapping[str, str], warnings: list[str]) -> list[str]:
+def _authors(login: str, names: Mapping[str, str], warnings: list[Message]) -> list[str]:
     """The display name of the ``dc:creator`` login; the login itself when the export does not list it."""
     if not login:
         return []
     if login in names:
         return [names[login]]
-    warnings.append(f"author {login!r} is not in the export's author list; the login is used as the name")
+    text = f"author {login!r} is not in the export's author list; the login is used as the name"
+    warnings.append(warning("read", "unknown-author", text))
     return [login]
 
 
@@ -459,14 +462,15 @@ def _wp_date(value: str) -> datetime | None:
         return None
 
 
-def _published(item: _Item, warnings: list[str]) -> datetime | None:
+def _published(item: _Item, warnings: list[Message]) -> datetime | None:
     """``wp:post_date_gmt`` as UTC; else ``wp:post_date`` taken as UTC (a guess); else ``pubDate``."""
     gmt = _wp_date(item.wp.get("post_date_gmt", ""))
     if gmt is not None:
         return gmt.replace(tzinfo=UTC) if gmt.tzinfo is None else gmt.astimezone(UTC)
     local = _wp_date(item.wp.get("post_date", ""))
     if local is not None:
-        warnings.append("no GMT publication date; the site-local wp:post_date was taken as UTC")
+        text = "no GMT publication date; the site-local wp:post_date was taken as UTC"
+        warnings.append(warning("read", "local-date-as-utc", text))
         return local.replace(tzinfo=UTC) if local.tzinfo is None else local.astimezone(UTC)
     if item.pub_date:
         try:
@@ -475,7 +479,7 @@ def _published(item: _Item, warnings: list[str]) -> datetime | None:
             parsed = None
         if parsed is not None and parsed.year > 1:
             if parsed.tzinfo is None:
-                warnings.append("pubDate has no time zone; assumed UTC")
+                warnings.append(warning("read", "pubdate-without-zone", "pubDate has no time zone; assumed UTC"))
                 return parsed.replace(tzinfo=UTC)
             return parsed.astimezone(UTC)
     return None
