@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exporter.errors import InputError
+from exporter.messages import Message
 from exporter.readers.decode import decode_bytes, mojibake_sample
 from exporter.readers.html import read_html
 from exporter.readers.text import read_text
@@ -19,6 +20,12 @@ from tests.tools import epub_text, run_cli
 TEXT = "Café — “quoted” naïve façade, 5 € and ½. Persian: سلام دنیا. Chinese: 你好。Emoji 😀"
 LATIN = "Café — “quoted” naïve façade, 5 € and ½."
 GUESSED = "(guessed from its zero bytes)"
+
+
+def said(messages: list[Message]) -> list[tuple[str, str, str]]:
+    """(level, code, text) of each message; every one is of the ``decode`` stage."""
+    assert all(m.stage == "decode" for m in messages), messages
+    return [(m.level, m.code, m.text) for m in messages]
 
 
 @pytest.mark.parametrize(
@@ -40,7 +47,7 @@ def test_unicode_encodings_with_and_without_bom(data: bytes, encoding: str, warn
     decoded = decode_bytes(data, Path("x.txt"))
     assert decoded.text.lstrip("\ufeff") == TEXT
     assert decoded.encoding == encoding
-    assert decoded.warnings == ([warning] if warning else [])
+    assert said(decoded.warnings) == ([("warning", "wide-without-bom", warning)] if warning else [])
 
 
 def test_non_latin_utf16_without_bom_is_read_by_its_spaces_and_punctuation() -> None:
@@ -59,7 +66,9 @@ def test_non_latin_utf16_without_bom_is_read_by_its_spaces_and_punctuation() -> 
 def test_legacy_single_byte_text_is_guessed_with_a_warning(text: str, encoding: str, guessed: str) -> None:
     decoded = decode_bytes(text.encode(encoding), Path("x.txt"))
     assert decoded.text == text and decoded.encoding == guessed
-    assert decoded.warnings == [f"not valid UTF-8; read as {guessed} (guessed, no charset declared)"]
+    assert said(decoded.warnings) == [
+        ("warning", "guessed-legacy", f"not valid UTF-8; read as {guessed} (guessed, no charset declared)")
+    ]
 
 
 def page(charset_markup: str, body: str) -> str:
@@ -92,14 +101,19 @@ def test_declared_charset_comes_first() -> None:
 def test_declaration_contradicted_by_valid_utf8_is_read_as_utf8_with_a_warning() -> None:
     decoded = decode_bytes(page('<meta charset="windows-1252">', LATIN).encode("utf-8"), Path("p.html"), is_html=True)
     assert LATIN in decoded.text and decoded.encoding == "utf-8"
-    assert decoded.warnings == ["page declares 'windows-1252' but its bytes are valid UTF-8; read as UTF-8"]
+    assert said(decoded.warnings) == [
+        ("info", "declared-but-utf8", "page declares 'windows-1252' but its bytes are valid UTF-8; read as UTF-8")
+    ]
 
 
 def test_declared_utf8_that_is_not_and_unknown_or_wide_declarations() -> None:
     bad = decode_bytes(page('<meta charset="utf-8">', LATIN).encode("cp1252"), Path("p.html"), is_html=True)
-    assert LATIN in bad.text and bad.warnings == ["not valid UTF-8; read as cp1252 (guessed, declares 'utf-8')"]
+    assert LATIN in bad.text
+    assert said(bad.warnings) == [
+        ("warning", "guessed-legacy", "not valid UTF-8; read as cp1252 (guessed, declares 'utf-8')")
+    ]
     unknown = decode_bytes(page('<meta charset="x-klingon">', "plain").encode(), Path("p.html"), is_html=True)
-    assert unknown.warnings == ["unknown charset 'x-klingon' declared; ignored"]
+    assert said(unknown.warnings) == [("warning", "unknown-charset", "unknown charset 'x-klingon' declared; ignored")]
     wide = decode_bytes(page('<meta charset="utf-16">', "plain").encode(), Path("p.html"), is_html=True)
     assert "plain" in wide.text and wide.encoding == "utf-8" and wide.warnings == []
 
@@ -114,9 +128,13 @@ def test_mojibake_is_kept_as_it_is_with_a_warning() -> None:
     broken = "CafÃ© and itâ€™s naÃ¯ve"  # UTF-8 read as cp1252 somewhere upstream, then saved as UTF-8
     decoded = decode_bytes(broken.encode("utf-8"), Path("m.txt"))
     assert decoded.text == broken  # not repaired
-    assert decoded.warnings == [
-        "text looks like mojibake (e.g. 'Ã©' for 'é': UTF-8 once read as cp1252 or Latin-1); "
-        "kept as it is, not repaired"
+    assert said(decoded.warnings) == [
+        (
+            "warning",
+            "mojibake",
+            "text looks like mojibake (e.g. 'Ã©' for 'é': UTF-8 once read as cp1252 or Latin-1); "
+            "kept as it is, not repaired",
+        )
     ]
     assert mojibake_sample("itâ€™s") == ("â€™", "’")
     assert mojibake_sample("ðŸ˜€") == ("ðŸ˜€", "😀")
@@ -162,7 +180,9 @@ def test_any_latin_text_reads_back_the_same_in_every_encoding(text: str) -> None
         decoded = decode_bytes(data, Path("x.txt"))
         assert decoded.text.lstrip("\ufeff") == text, encoding
         if encoding == "cp1252" and not text.isascii():
-            assert decoded.warnings == ["not valid UTF-8; read as cp1252 (guessed, no charset declared)"]
+            assert [m.text for m in decoded.warnings] == [
+                "not valid UTF-8; read as cp1252 (guessed, no charset declared)"
+            ]
 
 
 # --- through the readers and the CLI -------------------------------------------------------------------
@@ -187,7 +207,7 @@ def test_readers_read_every_encoding(tmp_path: Path) -> None:
     html = tmp_path / "declared.html"
     html.write_bytes(page('<meta charset="windows-1252">', BODY).encode("cp1252"))
     raw = read_html(html)
-    assert "“ça commence”" in raw.html and not any("guessed" in w for w in raw.warnings)
+    assert "“ça commence”" in raw.html and not any("guessed" in m.text for m in raw.warnings)
 
 
 def test_cli_exports_every_encoding_with_warnings_for_guesses(tmp_path: Path) -> None:

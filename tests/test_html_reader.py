@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from exporter.errors import InputError
-from exporter.readers.html import normalise_language, read_html
+from exporter.readers.html import read_html
+from exporter.readers.html_meta import normalise_language
 from tests.conftest import FIXTURES
 
 THEME_PAGE = FIXTURES / "theme-page.html"
@@ -206,7 +207,9 @@ def test_fragment_without_heading_takes_title_from_file_name(tmp_path):
     )
     raw = read_html(path)
     assert raw.title == "Tram ticket tin"
-    assert "title taken from the file name" in raw.warnings
+    assert [(m.stage, m.code, m.text) for m in raw.warnings] == [
+        ("read", "title-from-file-name", "title taken from the file name")
+    ]
     assert "<h2>Later section</h2>" in raw.html
 
 
@@ -310,7 +313,9 @@ def test_no_container_uses_the_largest_text_block(tmp_path):
         "<p>And it continues with a second paragraph of prose.</p></div></div>"
     )
     raw = read_html(_write(tmp_path, _page(content, "<title>Soup | Quay Notes</title>")))
-    assert "no post container found; used the largest text block" in raw.warnings
+    assert ("largest-text-block", "no post container found; used the largest text block") in [
+        (m.code, m.text) for m in raw.warnings
+    ]
     assert "The longest run of prose" in raw.html and "second paragraph" in raw.html
     assert "Site footer words" not in raw.html and "Archive widget" not in raw.html
     assert raw.title == "Soup"
@@ -334,7 +339,7 @@ def test_lazy_images_noscript_and_embeds(tmp_path):
     assert "data:image" not in raw.html and "noscript" not in raw.html
     assert '<a href="https://www.youtube.com/embed/abc">' in raw.html
     assert "doubleclick" not in raw.html and "stats.example" not in raw.html
-    assert any("youtube.com/embed/abc" in w for w in raw.warnings)
+    assert any(m.code == "frames-as-links" and "youtube.com/embed/abc" in m.text for m in raw.warnings)
 
 
 def test_container_lang_and_dir_are_kept(tmp_path):
@@ -344,6 +349,14 @@ def test_container_lang_and_dir_are_kept(tmp_path):
 
 
 # --- metadata sources ---------------------------------------------------------------------------------
+
+
+def test_a_site_name_read_off_the_page_header_is_reported(tmp_path):
+    raw = read_html(_write(tmp_path, _page("<main><h1>Lamps</h1><p>Body text.</p></main>", "<title>Lamps</title>")))
+    assert raw.site_name == "Quay Notes"
+    assert [(m.stage, m.level, m.code, m.text) for m in raw.warnings] == [
+        ("read", "info", "site-name-from-header", "site name 'Quay Notes' taken from the page header")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -376,7 +389,9 @@ def test_title_tail(tmp_path, head, title, site, guessed):
     raw = read_html(_write(tmp_path, _page("<main><p>Body text.</p></main>", head, chrome=False)))
     assert raw.title == title
     assert raw.site_name == site
-    assert any("taken from the page title" in w for w in raw.warnings) == guessed
+    assert (
+        any(m.code == "site-name-from-title" and "taken from the page title" in m.text for m in raw.warnings) == guessed
+    )
 
 
 def test_title_tail_confirmed_by_h1(tmp_path):
@@ -403,7 +418,7 @@ def test_json_ld_metadata_and_naive_dates(tmp_path):
     assert raw.title == "From JSON-LD"
     assert raw.authors == ["First Writer", "Second Writer"]
     assert raw.published == datetime(2021, 6, 5, 8, 0, tzinfo=UTC)
-    assert any("no time zone; assumed UTC" in w for w in raw.warnings)
+    assert any(m.code == "date-without-zone" and "no time zone; assumed UTC" in m.text for m in raw.warnings)
     assert raw.site_name == "Quay Co-op"
     assert raw.language == "pt-BR"
     assert raw.subjects == ["lamps", "quay"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 import tracemalloc
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ import pytest
 
 from exporter.errors import InputError, UsageError
 from exporter.model import RawArticle, Skipped
-from exporter.readers.wxr import count_wxr, iter_wxr
+from exporter.readers.wxr import check_selection, count_wxr, iter_wxr
 from tests.conftest import FIXTURES
 
 COLLECTION = FIXTURES / "collection.wxr.xml"
@@ -218,23 +219,47 @@ def test_statuses_add_the_draft_with_its_local_date(tmp_path):
     assert draft.status == "draft" and draft.slug is None
     assert "DRAFT-ONLY-breakwater-7731" in draft.html
     assert draft.published == datetime(2024, 7, 10, 10, 0, tzinfo=UTC)
-    assert any("post_date was taken as UTC" in w for w in draft.warnings)
+    assert [(m.code, m.text) for m in draft.warnings] == [
+        ("local-date-as-utc", "no GMT publication date; the site-local wp:post_date was taken as UTC")
+    ]
     assert [s.post_id for s in items if isinstance(s, Skipped)] == ["108"]
     assert count_wxr(COLLECTION, statuses=frozenset({"publish", "draft"})) == 8
     everything = frozenset({"publish", "draft", "private"})
     assert count_wxr(COLLECTION, statuses=everything) == len(_articles(iter_wxr(COLLECTION, statuses=everything)))
 
 
-def test_types_select_posts_only_and_refuse_internal_types():
+def test_types_select_posts_only_and_internal_types_select_nothing():
     items = list(iter_wxr(COLLECTION, types=frozenset({"post"})))
     page = next(s for s in items if isinstance(s, Skipped) and s.post_id == "109")
     assert page.reason == "post type page not exported"
     assert count_wxr(COLLECTION, types=frozenset({"post"})) == 6
-    for bad in ("attachment", "nav_menu_item", "revision", "wp_block"):
-        with pytest.raises(UsageError, match="not an article post type"):
-            iter_wxr(COLLECTION, types=frozenset({"post", bad}))
-        with pytest.raises(UsageError):
-            count_wxr(COLLECTION, types=frozenset({bad}))
+    posts = _articles(iter_wxr(COLLECTION, types=frozenset({"post"})))
+    for internal in ("attachment", "nav_menu_item", "revision", "wp_block"):
+        # The reader never refuses (that is the command line's job, before any work): it yields no site internal.
+        types = frozenset({"post", internal})
+        assert [a.post_id for a in _articles(iter_wxr(COLLECTION, types=types))] == [a.post_id for a in posts]
+        assert count_wxr(COLLECTION, types=types) == len(posts)
+        assert count_wxr(COLLECTION, types=frozenset({internal})) == 0
+
+
+@pytest.mark.parametrize(
+    ("statuses", "types", "message"),
+    [
+        ({"publish"}, {"post", "attachment"}, "not an article post type: attachment"),
+        ({"publish"}, {"wp_block", "revision"}, "not an article post type: revision, wp_block"),
+        ({"Publish"}, {"post"}, "not a WordPress post status: 'Publish'"),
+        ({"publish"}, {"post page"}, "not a WordPress post type: 'post page'"),
+        ({"publish", "draft"}, {"Post", "book"}, "not a WordPress post type: 'Post'"),
+    ],
+)
+def test_check_selection_refuses_what_can_never_select_an_article(statuses, types, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        check_selection(frozenset(statuses), frozenset(types))
+
+
+def test_check_selection_accepts_wordpress_keys():
+    check_selection()
+    check_selection(frozenset({"publish", "draft", "future", "wc-completed"}), frozenset({"post", "my_book-2"}))
 
 
 # --- versions, namespaces and fields ---------------------------------------------------------------
@@ -273,14 +298,14 @@ def test_entity_escaped_title_and_missing_link(tmp_path):
     assert article.source_url == "https://test.example/?p=5"
     assert article.language == "en-GB"
     assert article.authors == ["someone"]
-    assert any("not in the export's author list" in w for w in article.warnings)
+    assert any(m.code == "unknown-author" and "not in the export's author list" in m.text for m in article.warnings)
 
 
 def test_password_protected_post_is_exported_with_a_warning(tmp_path):
     item = _item(6).replace("<wp:post_password><![CDATA[]]>", "<wp:post_password><![CDATA[hunter2]]>")
     (article,) = iter_wxr(_write(tmp_path, _wxr(item)))
-    assert any("password-protected" in w for w in article.warnings)
-    assert "hunter2" not in " ".join(article.warnings)
+    assert any(m.code == "password-protected" and "password-protected" in m.text for m in article.warnings)
+    assert "hunter2" not in " ".join(m.text for m in article.warnings)
 
 
 def test_dates_fall_back_from_gmt_to_local_to_pubdate(tmp_path):
@@ -298,11 +323,33 @@ def test_dates_fall_back_from_gmt_to_local_to_pubdate(tmp_path):
     assert all(a.published.utcoffset().total_seconds() == 0 for a in (normal, local, pub))
 
 
+def test_a_pubdate_without_zone_and_an_empty_post_are_reported(tmp_path):
+    naive = (
+        _item(12)
+        .replace("2020-01-02 01:04:05", "0000-00-00 00:00:00")
+        .replace("2020-01-02 03:04:05", "0000-00-00 00:00:00")
+        .replace("<wp:post_id>", "<pubDate>Tue, 03 Mar 2015 10:20:30 -0000</pubDate><wp:post_id>")
+    )
+    naive = re.sub(r"<content:encoded>.*?</content:encoded>", "<content:encoded></content:encoded>", naive, flags=re.S)
+    (article,) = iter_wxr(_write(tmp_path, _wxr(naive)))
+    assert article.published == datetime(2015, 3, 3, 10, 20, 30, tzinfo=UTC)
+    assert [(m.stage, m.level, m.code, m.text) for m in article.warnings] == [
+        ("read", "warning", "empty-post", "the post has no content"),
+        (
+            "read",
+            "warning",
+            "unknown-author",
+            "author 'someone' is not in the export's author list; the login is used as the name",
+        ),
+        ("read", "warning", "pubdate-without-zone", "pubDate has no time zone; assumed UTC"),
+    ]
+
+
 def test_untitled_post_and_custom_types(tmp_path):
     items = _item(9, title="") + _item(10, ptype="product") + _item(11, ptype="wp_navigation")
     got = list(iter_wxr(_write(tmp_path, _wxr(items))))
     assert len(got) == 2
-    assert got[0].title == "Post 9" and any("no title" in w for w in got[0].warnings)
+    assert got[0].title == "Post 9" and any(m.code == "untitled-post" and "no title" in m.text for m in got[0].warnings)
     assert isinstance(got[1], Skipped) and got[1].reason == "post type product not exported"
 
 

@@ -29,6 +29,7 @@ from typing import IO
 from bs4.dammit import EncodingDetector
 
 from exporter.errors import InputError
+from exporter.messages import Message, info, warning
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -66,12 +67,12 @@ _LIKELY_REPAIRED = re.compile("[\u00a0-\u017f\u2010-\u205e\u20ac\u2122\U0001f300
 
 @dataclass
 class DecodedText:
-    """A decoded input: its text, the encoding used, warnings, and the SHA-256 of the bytes."""
+    """A decoded input: its text, the encoding used, messages (stage ``decode``), and the SHA-256 of the bytes."""
 
     text: str
     encoding: str
     sha256: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
 
 def open_input(path: Path) -> IO[bytes]:
@@ -110,10 +111,11 @@ def decode_bytes(data: bytes, path: Path, *, is_html: bool = False) -> DecodedTe
     sample = mojibake_sample(decoded.text)
     if sample is not None:
         bad, good = sample
-        decoded.warnings.append(
+        text = (
             f"text looks like mojibake (e.g. {bad!r} for {good!r}: UTF-8 once read as cp1252 or Latin-1); "
             "kept as it is, not repaired"
         )
+        decoded.warnings.append(warning("decode", "mojibake", text))
     return decoded
 
 
@@ -129,22 +131,24 @@ def _decode(data: bytes, path: Path, is_html: bool) -> DecodedText:
     if wide is not None:
         text, name = wide
         shown = name.upper().replace("-LE", " LE").replace("-BE", " BE")
-        return DecodedText(text, name, digest, [f"no byte-order mark; read as {shown} (guessed from its zero bytes)"])
+        note = f"no byte-order mark; read as {shown} (guessed from its zero bytes)"
+        return DecodedText(text, name, digest, [warning("decode", "wide-without-bom", note)])
     if _looks_binary(data):
         raise InputError("not a text file (binary data)", path)
-    warnings: list[str] = []
+    warnings: list[Message] = []
     declared = _declared(data) if is_html else None
     if declared is not None:
         try:
             codec = codecs.lookup(declared).name
         except LookupError:
-            warnings.append(f"unknown charset {declared!r} declared; ignored")
+            warnings.append(warning("decode", "unknown-charset", f"unknown charset {declared!r} declared; ignored"))
         else:
             result = _decode_declared(data, declared, codec, digest)
             if result is not None:
                 return result
             if codec not in _UTF:
-                warnings.append(f"declared charset {declared!r} does not fit the bytes; ignored")
+                note = f"declared charset {declared!r} does not fit the bytes; ignored"
+                warnings.append(warning("decode", "charset-mismatch", note))
     try:
         return DecodedText(data.decode("utf-8"), "utf-8", digest, warnings)
     except UnicodeDecodeError:
@@ -154,7 +158,7 @@ def _decode(data: bytes, path: Path, is_html: bool) -> DecodedText:
     if "\ufffd" in text:  # bytes cp1252 leaves undefined: Latin-1 maps every byte
         text, guessed = data.decode("latin-1"), "latin-1"
     why = f"declares {declared!r}" if declared else "no charset declared"
-    warnings.append(f"not valid UTF-8; read as {guessed} (guessed, {why})")
+    warnings.append(warning("decode", "guessed-legacy", f"not valid UTF-8; read as {guessed} (guessed, {why})"))
     return DecodedText(text, guessed, digest, warnings)
 
 
@@ -174,12 +178,8 @@ def _decode_declared(data: bytes, declared: str, codec: str, digest: str) -> Dec
         except UnicodeDecodeError:
             pass
         else:
-            return DecodedText(
-                text,
-                "utf-8",
-                digest,
-                [f"page declares {declared!r} but its bytes are valid UTF-8; read as UTF-8"],
-            )
+            note = f"page declares {declared!r} but its bytes are valid UTF-8; read as UTF-8"
+            return DecodedText(text, "utf-8", digest, [info("decode", "declared-but-utf8", note)])
     try:
         if codec in _WINDOWS_1252:
             return DecodedText(data.decode("cp1252", errors="exporter-c1"), "cp1252", digest)
@@ -258,6 +258,20 @@ def _looks_binary(data: bytes) -> bool:
     if b"\x00" in head:
         return True
     return len(_CONTROL.findall(head)) > max(8, len(head) // 100)
+
+
+def decode_head(head: bytes) -> str | None:
+    """The first bytes of a file as text, for sniffing its type (BOMs and UTF-16/32 honoured, a character cut at
+    the end replaced); None when they look binary."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return head.decode(name, errors="replace")
+    wide = _wide_without_bom(head)
+    if wide is not None:
+        return wide[0]
+    if _looks_binary(head):
+        return None
+    return head.decode("utf-8", errors="replace")
 
 
 def read_text_file(path: Path, *, is_html: bool = False) -> DecodedText:

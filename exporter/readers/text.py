@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 
 from exporter.errors import InputError
-from exporter.model import RawArticle
+from exporter.messages import info
+from exporter.model import RawArticle, Skipped
 from exporter.readers.decode import read_text_file
+from exporter.readers.registry import Selection
+from exporter.readers.sniff import is_plain_text
 
 _BLANK = re.compile(r"^[\s\u00a0\u200b\ufeff]*$")
 _SHORTCODE_LINE = re.compile(r"^\[/?[A-Za-z][\w-]*(?:\s[^\]]*)?/?\]$")
@@ -37,7 +41,8 @@ def read_text(path: Path) -> RawArticle:
     previous = None
     for block in _paragraphs(blocks):
         if block == previous and len(block.split()) <= 25:
-            warnings.append(f"repeated line dropped (image alt text and caption): {block[:60]!r}")
+            text = f"repeated line dropped (image alt text and caption): {block[:60]!r}"
+            warnings.append(info("read", "repeated-line", text))
             continue
         previous = block
         body = escape(block, quote=False)
@@ -120,3 +125,25 @@ def _is_heading(block: str) -> bool:
         return False
     capitalised = sum(1 for w in long_words if w[:1].isupper())
     return capitalised * 2 >= len(long_words) and words[0][:1].isupper()
+
+
+class TextReader:
+    """Plain-text dumps: ``.txt``, or a file of another suffix that holds text not beginning with markup."""
+
+    name = "text"
+    suffixes = (".txt",)
+
+    def sniff(self, head: bytes) -> bool:
+        """True for text (not binary) whose first character is not the start of a tag."""
+        return is_plain_text(head)
+
+    def read(self, path: Path, selection: Selection) -> Iterator[RawArticle | Skipped]:
+        """The one article of the file."""
+        yield read_text(path)
+
+    def count(self, path: Path, selection: Selection) -> int:
+        """Always one article."""
+        return 1
+
+
+READER = TextReader()

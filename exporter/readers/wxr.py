@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -32,17 +32,20 @@ from defusedxml.ElementTree import iterparse
 
 from exporter import urls
 from exporter.errors import InputError, UsageError
+from exporter.messages import Message, warning
 from exporter.model import Attachment, RawArticle, Skipped
-from exporter.readers.decode import open_input
-from exporter.readers.html import normalise_language
+from exporter.readers.decode import decode_head, open_input
+from exporter.readers.html_meta import normalise_language
+from exporter.readers.registry import DEFAULT_STATUSES, DEFAULT_TYPES, Selection
+from exporter.readers.sniff import head_markup
 
-DEFAULT_STATUSES: frozenset[str] = frozenset({"publish"})
-DEFAULT_TYPES: frozenset[str] = frozenset({"post", "page"})
 # Post types that are site internals, never articles: not yielded, not counted, not accepted in ``types``.
 NON_ARTICLE_TYPES: frozenset[str] = frozenset(
     "attachment nav_menu_item revision wp_template wp_template_part wp_block wp_navigation wp_global_styles"
     " custom_css customize_changeset oembed_cache user_request wp_font_family wp_font_face".split()
 )
+# WordPress keys post statuses and types with sanitize_key(): lower-case letters, digits, "_" and "-".
+_KEY = re.compile(r"^[a-z0-9_-]+$")
 SUBJECT_DOMAINS = frozenset({"category", "post_tag", "tag"})
 DEFAULT_CATEGORY = "uncategorized"  # WordPress's default category slug: not a subject
 
@@ -53,6 +56,7 @@ _KIND_PATTERNS = (
     ("dc", re.compile(r"^https?://purl\.org/dc/elements/1\.1/?$")),
 )
 _VERSION = re.compile(r"^\d+\.\d+$")
+_WXR_NAMESPACE = re.compile(r"https?://(?:www\.)?wordpress\.org/export/\d+\.\d+/")
 _CC = re.compile(r"(?:https?:)?//(?:[\w-]+\.)?creativecommons\.org/[^\s\"'<>)\]]*", re.IGNORECASE)
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 _UNSAFE = "refused: the file declares a DTD or entities (unsafe XML)"
@@ -79,11 +83,18 @@ class _Site:
     saw_wp: bool = False
 
 
-def check_types(types: frozenset[str]) -> None:
-    """Refuse post types that are never articles (attachments, menu items, revisions, blocks...)."""
+def check_selection(statuses: Iterable[str] = DEFAULT_STATUSES, types: Iterable[str] = DEFAULT_TYPES) -> None:
+    """Refuse, before any work, ``--status``/``--type`` values that can never select an article: post types that
+    are site internals (attachments, menu items, revisions, blocks...), and names that are not WordPress keys
+    (lower-case letters, digits, ``_`` and ``-``). Raises UsageError (exit 2) with one line."""
     bad = sorted(set(types) & NON_ARTICLE_TYPES)
     if bad:
         raise UsageError(f"not an article post type: {', '.join(bad)}")
+    for option, names in (("post status", statuses), ("post type", types)):
+        odd = sorted(name for name in names if not _KEY.match(name))
+        if odd:
+            shown = ", ".join(repr(name) for name in odd)
+            raise UsageError(f"not a WordPress {option}: {shown} (lower-case letters, digits, '_' and '-' only)")
 
 
 def count_wxr(path: Path, *, statuses: frozenset[str] = DEFAULT_STATUSES, types: frozenset[str] = DEFAULT_TYPES) -> int:
@@ -91,7 +102,6 @@ def count_wxr(path: Path, *, statuses: frozenset[str] = DEFAULT_STATUSES, types:
 
     Raises InputError for files that are not well-formed, unsafe or not WXR, exactly as ``iter_wxr``.
     """
-    check_types(types)
     return _scan(path, statuses, types).articles
 
 
@@ -102,11 +112,36 @@ def iter_wxr(
     in ``statuses``, a Skipped for the other posts and pages; site internals are never yielded.
 
     The file is checked and scanned (channel, authors, attachments) when this is called, so a bad file
-    raises InputError here, before anything is yielded; a type in NON_ARTICLE_TYPES raises UsageError.
+    raises InputError here, before anything is yielded. Types in NON_ARTICLE_TYPES select nothing: the
+    command line refuses them first (:func:`check_selection`).
     """
-    check_types(types)
     site = _scan(path, statuses, types)
     return _articles(path, site, statuses, types)
+
+
+class WxrReader:
+    """WordPress exports: ``.xml``, or a file whose first element is ``<rss>`` declaring a WXR namespace."""
+
+    name = "wxr"
+    suffixes = (".xml",)
+
+    def sniff(self, head: bytes) -> bool:
+        """True when the document element is ``rss`` and the first bytes name a ``wordpress.org/export/``
+        namespace."""
+        markup = head_markup(head)
+        text = decode_head(head) or ""
+        return markup is not None and markup[1] == "rss" and _WXR_NAMESPACE.search(text) is not None
+
+    def read(self, path: Path, selection: Selection) -> Iterator[RawArticle | Skipped]:
+        """The export's articles of the selected statuses and types, and a Skipped for its other posts."""
+        return iter_wxr(path, statuses=selection.statuses, types=selection.types)
+
+    def count(self, path: Path, selection: Selection) -> int:
+        """How many articles ``read`` yields."""
+        return count_wxr(path, statuses=selection.statuses, types=selection.types)
+
+
+READER = WxrReader()
 
 
 # --- parsing ----------------------------------------------------------------------------------------
@@ -315,7 +350,7 @@ def _scan(path: Path, statuses: frozenset[str], types: frozenset[str]) -> _Site:
                 alt=(item.meta_value("_wp_attachment_image_alt") or "").strip(),
                 parent=parent if parent not in ("", "0") else None,
             )
-        elif ptype in types and item.status in statuses:
+        elif ptype in types and ptype not in NON_ARTICLE_TYPES and item.status in statuses:
             site.articles += 1
     if site.version is None or not _VERSION.match(site.version):
         if not site.saw_wp and site.version is None:
@@ -348,16 +383,17 @@ def _articles(
 
 
 def _article(path: Path, site: _Site, item: _Item, elem: Element, attachments: Mapping[str, Attachment]) -> RawArticle:
-    warnings: list[str] = []
+    warnings: list[Message] = []
     slug = _slug(item.wp.get("post_name", ""))
     title = item.title
     if not title.strip():
         title = _humanise(slug) if slug else f"Untitled ({item.post_type} {item.post_id or '?'})"
-        warnings.append(f"the post has no title; used {title!r}")
+        warnings.append(warning("read", "untitled-post", f"the post has no title; used {title!r}"))
     if item.wp.get("post_password", "").strip():
-        warnings.append("password-protected post (wp:post_password is set); exported without the password")
+        text = "password-protected post (wp:post_password is set); exported without the password"
+        warnings.append(warning("read", "password-protected", text))
     if not item.content.strip():
-        warnings.append("the post has no content")
+        warnings.append(warning("read", "empty-post", "the post has no content"))
     source_xml = _serialise(elem, site.prefixes, path)
     return RawArticle(
         source_path=path,
@@ -401,13 +437,14 @@ def _humanise(slug: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _authors(login: str, names: Mapping[str, str], warnings: list[str]) -> list[str]:
+def _authors(login: str, names: Mapping[str, str], warnings: list[Message]) -> list[str]:
     """The display name of the ``dc:creator`` login; the login itself when the export does not list it."""
     if not login:
         return []
     if login in names:
         return [names[login]]
-    warnings.append(f"author {login!r} is not in the export's author list; the login is used as the name")
+    text = f"author {login!r} is not in the export's author list; the login is used as the name"
+    warnings.append(warning("read", "unknown-author", text))
     return [login]
 
 
@@ -426,14 +463,15 @@ def _wp_date(value: str) -> datetime | None:
         return None
 
 
-def _published(item: _Item, warnings: list[str]) -> datetime | None:
+def _published(item: _Item, warnings: list[Message]) -> datetime | None:
     """``wp:post_date_gmt`` as UTC; else ``wp:post_date`` taken as UTC (a guess); else ``pubDate``."""
     gmt = _wp_date(item.wp.get("post_date_gmt", ""))
     if gmt is not None:
         return gmt.replace(tzinfo=UTC) if gmt.tzinfo is None else gmt.astimezone(UTC)
     local = _wp_date(item.wp.get("post_date", ""))
     if local is not None:
-        warnings.append("no GMT publication date; the site-local wp:post_date was taken as UTC")
+        text = "no GMT publication date; the site-local wp:post_date was taken as UTC"
+        warnings.append(warning("read", "local-date-as-utc", text))
         return local.replace(tzinfo=UTC) if local.tzinfo is None else local.astimezone(UTC)
     if item.pub_date:
         try:
@@ -442,7 +480,7 @@ def _published(item: _Item, warnings: list[str]) -> datetime | None:
             parsed = None
         if parsed is not None and parsed.year > 1:
             if parsed.tzinfo is None:
-                warnings.append("pubDate has no time zone; assumed UTC")
+                warnings.append(warning("read", "pubdate-without-zone", "pubDate has no time zone; assumed UTC"))
                 return parsed.replace(tzinfo=UTC)
             return parsed.astimezone(UTC)
     return None
