@@ -301,7 +301,7 @@ def check_options(options: Options) -> None:
     """Raise UsageError, before any work, for what no stage could carry out: a format, paper or PDF variant no
     writer knows, a post type that is never an article, a status or type that is not a WordPress name, a bad
     rules file."""
-    from exporter.readers.wxr import check_types
+    from exporter.readers.wxr import check_selection
     from exporter.writers.pdf import PAPERS
     from exporter.writers.pdf_archival import check_variant
 
@@ -318,7 +318,7 @@ def check_options(options: Options) -> None:
         if bad:
             raise UsageError(f"{option}: {bad[0]!r} is not a WordPress name (lowercase letters, digits, - and _)")
     try:
-        check_types(options.types)
+        check_selection(options.statuses, options.types)
     except UsageError as exc:
         raise UsageError(f"--type: {exc.message}") from None
     if options.rules is not None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from bs4 import Tag
 from bs4.element import NavigableString, PreformattedString
 
 from exporter.messages import Message, info
+from exporter.urls import web_url
 
 BODY_SELECTORS = (
     ".entry-content",
@@ -364,14 +365,5 @@ def serialise(container: Tag) -> str:
 
 
 def absolute_url(href: str, base: str | None) -> str | None:
-    """An absolute http(s) URL for an href, or None (fragments, relative links without a base)."""
-    href = href.strip()
-    if not href or href.startswith("#"):
-        return None
-    if href.startswith("//"):
-        href = "https:" + href
-    elif not re.match(r"^https?://", href, re.I):
-        if not base or re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
-            return None
-        href = urljoin(base, href)
-    return href
+    """An absolute http(s) URL for an href, or None (fragments, other schemes, relative links without a base)."""
+    return web_url(href, base)

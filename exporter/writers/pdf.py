@@ -14,7 +14,7 @@ import logging
 import mimetypes
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -28,7 +28,7 @@ from lxml import etree
 from exporter import __version__, dates
 from exporter.languages import is_rtl
 from exporter.messages import Message, Reporter, warning
-from exporter.model import Article
+from exporter.model import Article, Image
 from exporter.resources import Resolver
 from exporter.transforms import Transforms
 from exporter.writers import pages, pdf_archival, stylesheet, weasyprint_pages
@@ -49,6 +49,8 @@ _INLINE_TAGS = frozenset(
     "wbr".split()
 )
 _MAX_URL_IN_WARNING = 200
+IMAGE_SCHEME = "exporter-image"
+"""The scheme of the image URLs the PDF's HTML uses: ``exporter-image:<key>``, served by the fetcher."""
 # Elements holding lines of text: indexed so a second layout pass can relax their orphans rule.
 _LINE_BLOCKS = tuple("p li dd dt blockquote pre td th figcaption div h2 h3 h4 h5 h6".split())
 _MAX_LAYOUT_PASSES = 4
@@ -109,6 +111,12 @@ def _fetcher_class() -> type:
             super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False)
             self.resolver = Resolver(roots=list(roots))
             self.refused: list[str] = []
+            self.images: dict[str, Path] = {}
+            """The article's image files by key, served as ``exporter-image:<key>``."""
+
+        def serve(self, images: Iterable[Image]) -> None:
+            """Serve these images' files by key (``exporter-image:<key>``)."""
+            self.images.update({image.key: Path(image.path) for image in images if image.data is None})
 
         def local_path(self, url: str) -> Path | None:
             """The real path of an allowed ``file:`` URL, or None."""
@@ -125,7 +133,11 @@ def _fetcher_class() -> type:
             scheme = url.split(":", 1)[0].lower() if ":" in url else ""
             if scheme == "data":
                 return super().fetch(url, headers)
-            path = self.local_path(url) if scheme == "file" else None
+            if scheme == IMAGE_SCHEME:
+                path = self.images.get(url[len(IMAGE_SCHEME) + 1 :])
+                path = path.resolve() if path is not None and self.resolver.is_allowed(path) else None
+            else:
+                path = self.local_path(url) if scheme == "file" else None
             if path is None:
                 self.refused.append(url)
                 raise ValueError(f"refused by the exporter (only local files in the input folders): {_short(url)}")
@@ -192,7 +204,8 @@ def _drop_unsafe(doc: BookBody) -> None:
 
 @PDF_TRANSFORMS.add("image-sources", 200)
 def _image_sources(doc: BookBody) -> None:
-    """Image keys become file URIs (or data: URIs for bytes the cleaner kept); unknown images are left out."""
+    """Image keys become ``exporter-image:`` URLs the fetcher serves (or data: URIs for bytes the cleaner kept);
+    unknown images are left out."""
     images = {img.key: img for img in doc.article.images}
     for el in list(doc.root.iter("img")):
         src = (el.get("src") or "").strip()
@@ -201,8 +214,8 @@ def _image_sources(doc: BookBody) -> None:
             data = getattr(image, "data", None)
             if data is not None:  # a data: URI's image or a cleaned SVG: embed the bytes the cleaner kept
                 el.set("src", f"data:{image.media_type};base64,{base64.b64encode(data).decode('ascii')}")
-            else:
-                el.set("src", Path(image.path).resolve().as_uri())
+            else:  # by key, not by path: the PDF's bytes must not depend on the folder the input sits in
+                el.set("src", IMAGE_SCHEME + ":" + image.key)
         elif src and ":" not in src.split("/", 1)[0]:
             doc.report.warning(
                 "pdf", "image-unknown", f"image {_short(src)!r} is not one of the article's images; left out"
@@ -396,6 +409,7 @@ def write_pdf(
     report = Reporter()
     body = _body(article, report, WriteOptions(paper, variant, tuple(resource_roots)))
     fetcher = make_url_fetcher(resource_roots)
+    fetcher.serve(article.images)
     with _LogCapture() as logged:
         document, away = _layout(
             lambda: _document_html(article, body), _line_blocks(body), _footnote_floats(body), fetcher, paper
@@ -462,6 +476,8 @@ def write_pdf_bundle(
     bodies = [_body(article, report, options, part=n) for n, article in enumerate(articles, 1)]
     blocks = {key: el for body in bodies for key, el in _line_blocks(body).items()}
     fetcher = make_url_fetcher(resource_roots)
+    for article in articles:
+        fetcher.serve(article.images)
     floats = sum(_footnote_floats(body) for body in bodies)
     with _LogCapture() as logged:
         document, away = _layout(lambda: _bundle_html(title, articles, bodies), blocks, floats, fetcher, paper)
