@@ -101,7 +101,7 @@ def test_kill_9_then_resume_exports_each_item_once(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     items = manifest(out)["items"]
     assert len(items) == 50 and all(i["status"] == "ok" for i in items)
-    resumed = {i["source"]["path"] for i in items if any("--resume" in w for w in i["warnings"])}
+    resumed = {i["source"]["path"] for i in items if any(w["code"] == "unchanged" for w in i["warnings"])}
     assert resumed == listed  # what the killed run had recorded is not done again
     for item in items:
         for output in item["outputs"]:
