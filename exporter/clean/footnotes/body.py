@@ -1,0 +1,89 @@
+"""A note's body, made ready for the book.
+
+Note bodies never pass through the rest of the cleaner, so the shortcode stage, the sanitizer and the XHTML
+serializer run here: in-page and relative links are unwrapped, images become their alt text, a note nested in a
+note is kept inline in parentheses. A body with no text left is None (the note is dropped with its reference).
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+
+from exporter.clean.footnotes.shortcode_notes import unnest_footnote_shortcodes
+from exporter.clean.handlers import Registry, apply_shortcodes
+from exporter.clean.sanitize import sanitize_html, to_xhtml
+from exporter.clean.structure import BLOCK, drop_empty, fix_nesting, wrap_loose_inline
+
+_ABSOLUTE_URL = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
+_SPACE = " \t\r\n\f\u00a0"
+
+
+def clean_body(raw: str, registry: Registry | None, warnings: list[str]) -> str | None:
+    """A note's HTML as a well-formed XHTML fragment, or None when no text is left."""
+    raw = unnest_footnote_shortcodes(raw, warnings)
+    raw, shortcode_warnings = apply_shortcodes(raw, registry)
+    warnings += [f"in a footnote: {w}" for w in shortcode_warnings]
+    cleaned = sanitize_html(raw)
+    if not cleaned.strip():
+        return None
+    try:
+        root = lxml.html.fragment_fromstring(cleaned, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    for sup in root.iter("sup"):
+        if "noteref" in (sup.get("class") or "").split():
+            sup.attrib.clear()
+    relative = 0
+    for a in list(root.iter("a")):
+        href = (a.get("href") or "").strip()
+        if href.startswith("//"):
+            a.set("href", "https:" + href)
+        elif not _ABSOLUTE_URL.match(href):
+            # In-page anchors point into the source page; relative links have no base in a book.
+            relative += not href.startswith("#")
+            a.drop_tag()
+    if relative:
+        warnings.append(f"{relative} relative link(s) in a footnote kept as plain text")
+    for img in list(root.iter("img")):
+        alt = " ".join((img.get("alt") or "").split())
+        warnings.append("image in a footnote replaced by its alt text" if alt else "image in a footnote removed")
+        parent = img.getparent()
+        text = alt + (img.tail or "")
+        prev = img.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(img)
+    if any(isinstance(c.tag, str) and c.tag in BLOCK for c in root):
+        fix_nesting(root)
+        wrap_loose_inline(root)
+    drop_empty(root)
+    if not root.text_content().strip():
+        return None
+    _trim(root)
+    return to_xhtml(root)
+
+
+def _trim(el: HtmlElement) -> None:
+    """Remove the spaces at the start and at the end of ``el``'s text, also inside its first and last child."""
+    node = el
+    while not (node.text or "").strip(_SPACE) and len(node) and isinstance(node[0].tag, str):
+        node.text = None
+        node = node[0]
+    if node.text:
+        node.text = node.text.lstrip(_SPACE)
+    node = el
+    while len(node):
+        last = node[-1]
+        if (last.tail or "").strip(_SPACE) or not isinstance(last.tag, str):
+            last.tail = (last.tail or "").rstrip(_SPACE) or None
+            return
+        last.tail = None
+        node = last
+    if node.text:
+        node.text = node.text.rstrip(_SPACE)

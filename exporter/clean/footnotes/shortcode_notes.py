@@ -1,0 +1,47 @@
+"""Footnote shortcodes: ``[efn_note]``, ``[footnote]``, ``[ref]``, ``[mfn]``, ``[modern_footnote]``.
+
+Enclosing only: the note is the content. The names are the handlers with action ``note`` in the default
+shortcode registry (:func:`~exporter.clean.handlers.default_registry`), the one list of them. A footnote
+shortcode inside a note stays inline, in parentheses.
+"""
+
+from __future__ import annotations
+
+from exporter.clean.footnotes.base import Context, Recognizer, Ref
+from exporter.clean.handlers import MAX_ATTR_LEN, default_registry
+from exporter.clean.shortcodes import ShortcodeMatch, find_shortcodes, replace_shortcodes
+
+FOOTNOTE_SHORTCODES = default_registry().note_names()
+"""The built-in footnote shortcodes (``efn_note``, ``footnote``, ``ref``, ``mfn``, ``modern_footnote``): the
+handlers with action ``note`` in the default registry, the one list of them."""
+
+
+def _is_note(m: ShortcodeMatch) -> bool:
+    return m.name in FOOTNOTE_SHORTCODES and m.content is not None
+
+
+class FootnoteShortcodes(Recognizer):
+    """Each enclosing footnote shortcode is a reference whose note is its content (``source`` ``[name]``)."""
+
+    name = "shortcodes"
+
+    def finish(self, context: Context) -> None:
+        for m in find_shortcodes(context.html, _is_note, FOOTNOTE_SHORTCODES, max_attr_len=MAX_ATTR_LEN):
+            if m.escaped:
+                continue
+            start, end = m.tag_span
+            context.refs.append(
+                Ref(start, end, key=f"sc:{start}", source=f"[{m.name}]", note_html=m.content, marker=m.raw)
+            )
+
+
+def unnest_footnote_shortcodes(raw: str, warnings: list[str]) -> str:
+    """A footnote shortcode inside a note: its text stays inline, in parentheses."""
+    if "[" not in raw:
+        return raw
+
+    def render(m: ShortcodeMatch) -> str:
+        warnings.append(f"[{m.name}] inside a footnote kept inline in parentheses")
+        return f" ({unnest_footnote_shortcodes(m.content or '', warnings).strip()})"
+
+    return replace_shortcodes(raw, _is_note, render, FOOTNOTE_SHORTCODES)
