@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exporter.clean.autop import replace_in_html_tags, wpautop
+from exporter.clean.htmlscan import WP_TAGS, tokens
 
 __all__ = ["PAGE_BREAK", "prepare_post_content"]
 
@@ -49,7 +50,7 @@ _URL = r"https?://[^ \t\n\r\f\v<>\"]+"
 _URL_LINE = re.compile(rf"^([ \t\r\f\v]*)({_URL})([ \t\r\f\v]*)$", re.MULTILINE | re.IGNORECASE)
 _URL_PARAGRAPH = re.compile(rf"(<p(?: [^>]*)?>[ \t\n\r\f\v]*)({_URL})([ \t\n\r\f\v]*</p>)", re.IGNORECASE)
 _LINE_BREAK_MARK = "<!-- wp-line-break -->"
-_RAW_OPEN = re.compile(r"<(pre|code|script|style|textarea)(?=[\s/>])", re.IGNORECASE)
+_RAW = frozenset({"pre", "code", "script", "style", "textarea"})
 _EMBED_WRAPPER = re.compile(
     r"(<div[^>]*\bclass=[\"'][^\"']*\bwp-block-embed__wrapper\b[^\"']*[\"'][^>]*>)(.*?)(</div>)",
     re.DOTALL | re.IGNORECASE,
@@ -396,19 +397,13 @@ def _autoembed_part(text: str, urls: list[str]) -> str:
 
 def _raw_regions(text: str) -> list[tuple[int, int]]:
     """Spans of ``<pre>``, ``<code>``, ``<script>``, ``<style>`` and ``<textarea>`` elements (to their closing
-    tag, or to the end of the text when unclosed)."""
+    tag, or to the end of the text when unclosed).
+
+    WordPress's autoembed skips none of these (it would embed a URL on its own line inside a ``<pre>``); we
+    keep their text as written. They are found by the shared scanner with the grammar the shortcode stage
+    uses (:data:`~exporter.clean.htmlscan.WP_TAGS`), so a ``<pre>`` written inside a comment or an attribute
+    opens nothing.
+    """
     if "<" not in text:
         return []
-    lower = text.lower()
-    regions: list[tuple[int, int]] = []
-    pos = 0
-    while True:
-        m = _RAW_OPEN.search(text, pos)
-        if m is None:
-            return regions
-        closer = lower.find(f"</{m.group(1).lower()}", m.end())
-        end = len(text) if closer < 0 else lower.find(">", closer) + 1 or len(text)
-        regions.append((m.start(), end))
-        if closer < 0:
-            return regions
-        pos = end
+    return [(t.start, t.region_end) for t in tokens(text, WP_TAGS, _RAW) if t.raw]

@@ -2,7 +2,9 @@
 
 Every recognizer reads the same :class:`Doc`: the tags of the body in order (with the index of each tag's
 matching closing or opening tag), and the protected regions (comments, CDATA, and the content of ``pre``,
-``code``, ``script``, ``style``, ``textarea`` and ``xmp``) where nothing is a note reference.
+``code``, ``script``, ``style``, ``textarea`` and ``xmp``) where nothing is a note reference. The tags come
+from the shared scanner (:mod:`exporter.clean.htmlscan`) with its HTML grammar: the recognizers read classes,
+ids and titles from the tags, and a title may hold markup inside its quotes (Easy Footnotes).
 """
 
 from __future__ import annotations
@@ -12,14 +14,9 @@ import html as htmllib
 import re
 from dataclasses import dataclass, field
 
-_TOKEN = re.compile(
-    r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)"
-    r"|<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>"
-    r"|<[!?][^<>]*>",
-    re.DOTALL,
-)
+from exporter.clean.htmlscan import HTML_TAGS, RAW_TEXT, tokens
+
 _ATTR = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>`=]+)))?""")
-_RAW = frozenset({"pre", "code", "script", "style", "textarea", "xmp"})
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 """HTML's void elements: they have no closing tag."""
 
@@ -73,31 +70,17 @@ class Doc:
     protected: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        html = self.html
-        pos = 0
-        while True:
-            lt = html.find("<", pos)
-            if lt < 0:
-                break
-            m = _TOKEN.match(html, lt)
-            if m is None:
-                pos = lt + 1
+        for token in tokens(self.html, HTML_TAGS, RAW_TEXT):
+            if token.kind != "tag":
+                self.tags.append(Tag(token.start, token.end, "", False, ""))
+                if token.kind in ("comment", "cdata"):
+                    self.protected.append((token.start, token.end))
                 continue
-            pos = m.end()
-            if m.group(2) is None:
-                self.tags.append(Tag(lt, pos, "", False, ""))
-                if m.group().startswith(("<!--", "<![CDATA[")):
-                    self.protected.append((lt, pos))
-                continue
-            name = m.group(2).lower()
-            self.tags.append(Tag(lt, pos, name, bool(m.group(1)), m.group(3)))
-            if not m.group(1) and name in _RAW and not m.group(3).rstrip().endswith("/"):
-                close = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, pos)
-                end = close.end() if close else len(html)
-                self.protected.append((lt, end))
-                if close:
-                    self.tags.append(Tag(close.start(), end, name, True, ""))
-                pos = end
+            self.tags.append(Tag(token.start, token.end, token.name, token.closing, token.attrs))
+            if token.raw:
+                self.protected.append((token.start, token.region_end))
+                if token.closer is not None:
+                    self.tags.append(Tag(*token.closer, token.name, True, ""))
         stacks: dict[str, list[int]] = {}
         for i, tag in enumerate(self.tags):
             if not tag.name or tag.self_closing:
