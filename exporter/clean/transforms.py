@@ -41,14 +41,14 @@ def _report(doc: CleanDocument, stage: str, code: str, messages: Iterable[Messag
 def post_content(doc: CleanDocument) -> None:
     """WordPress post content: wpautop for classic posts, block delimiters removed, more/nextpage."""
     doc.html, messages = prepare_post_content(doc.raw.html, doc.raw.content_format)
-    _report(doc, "content", "legacy", messages)
+    doc.report.extend(messages)
 
 
 @TRANSFORMS.add("footnotes", 200)
 def footnotes(doc: CleanDocument) -> None:
     """Notes from every plugin and reference list become noterefs and one list of notes."""
     doc.html, doc.notes, messages = extract_footnotes(doc.html, doc.raw.footnotes_meta, doc.shortcodes)
-    _report(doc, "footnotes", "legacy", messages)
+    doc.report.extend(messages)
 
 
 @TRANSFORMS.add("shortcodes", 300)

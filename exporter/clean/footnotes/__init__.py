@@ -32,6 +32,7 @@ from exporter.clean.footnotes.parens import DoubleParentheses
 from exporter.clean.footnotes.reflists import ReferenceLists
 from exporter.clean.footnotes.shortcode_notes import FOOTNOTE_SHORTCODES, FootnoteShortcodes
 from exporter.clean.handlers import Registry
+from exporter.messages import Message
 from exporter.model import Footnote
 from exporter.registry import Registry as Recognizers
 
@@ -48,12 +49,13 @@ RECOGNIZERS.register(DoubleParentheses(), DoubleParentheses.name, 500)
 
 def extract_footnotes(
     html: str, footnotes_meta: str | None = None, registry: Registry | None = None
-) -> tuple[str, list[Footnote], list[str]]:
+) -> tuple[str, list[Footnote], list[Message]]:
     """Replace every note reference in ``html`` by ``<sup class="noteref" data-note="ID">LABEL</sup>``.
 
     Returns the new HTML, the notes in reading order (ids ``n1``, ``n2``…, labels ``1``, ``2``… in order of
-    first reference) and warnings. ``footnotes_meta`` is the block editor's ``footnotes`` post meta (JSON);
-    ``registry`` is the shortcode registry the note bodies are processed with (the default one if None).
+    first reference) and the messages (stage ``footnotes``; a shortcode's message from a note body keeps its
+    code). ``footnotes_meta`` is the block editor's ``footnotes`` post meta (JSON); ``registry`` is the
+    shortcode registry the note bodies are processed with (the default one if None).
     Everything that is not a note reference or a note list is left byte for byte as it was.
     """
     if not html:

@@ -25,6 +25,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from exporter.clean.footnotes.scan import Doc, Tag
+from exporter.messages import Message
 
 
 @dataclass
@@ -40,8 +41,8 @@ class Ref:
     remove: bool = False
     note_html: str | None = None
     target: HtmlElement | None = None
-    missing: str = ""
-    """Warning for a reference whose note text is missing."""
+    missing: Message | None = None
+    """The warning for a reference whose note text is missing (it stays a citation marker)."""
 
 
 @dataclass
@@ -68,7 +69,7 @@ class Context:
     doc: Doc
     meta: dict[str, str]
     """The block editor's ``footnotes`` post meta, {id: content HTML}."""
-    warnings: list[str] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
     lists: list[NoteList] = field(default_factory=list)
     targets: dict[str, Target] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from exporter.clean.footnotes.base import Context, Recognizer, Ref, marker_of
 from exporter.clean.footnotes.scan import Tag
+from exporter.messages import Message, info, warning
 
 _WP_FOOTNOTES_COMMENT = re.compile(r"<!--\s*/?wp:footnotes\b.*?-->", re.DOTALL)
 _UNESCAPED_QUOTE = re.compile(r'(?<!\\)"')
@@ -44,7 +45,11 @@ class BlockEditorFootnotes(Recognizer):
             ref.target, ref.source = context.targets[fn_id][0], "core-list"
             ref.key = f"el:{id(ref.target)}"
         else:
-            ref.missing = f"block editor footnote {fn_id!r} has no entry in the footnotes meta"
+            ref.missing = warning(
+                "footnotes",
+                "no-meta-entry",
+                f"block editor footnote {fn_id!r} has no entry in the footnotes meta: kept as a citation marker",
+            )
         return ref
 
     def finish(self, context: Context) -> None:
@@ -52,11 +57,11 @@ class BlockEditorFootnotes(Recognizer):
             context.refs.append(Ref(m.start(), m.end(), remove=True))
 
 
-def parse_meta(meta: str | None) -> tuple[dict[str, str], list[str]]:
-    """The block editor's ``footnotes`` meta as {id: content HTML}, and warnings."""
+def parse_meta(meta: str | None) -> tuple[dict[str, str], list[Message]]:
+    """The block editor's ``footnotes`` meta as {id: content HTML}, and messages."""
     if meta is None or not meta.strip():
         return {}, []
-    warnings: list[str] = []
+    messages: list[Message] = []
     try:
         data = json.loads(meta)
     except ValueError:
@@ -66,18 +71,22 @@ def parse_meta(meta: str | None) -> tuple[dict[str, str], list[str]]:
         try:
             data = json.loads(repaired)
         except ValueError as exc:
-            return {}, [f"footnotes meta is not valid JSON ({exc.msg}): its notes are lost"]
-        warnings.append("footnotes meta had unescaped quotes (core ticket 59103): repaired")
+            text = f"footnotes meta is not valid JSON ({exc.msg}): its notes are lost"
+            return {}, [warning("footnotes", "meta-not-json", text)]
+        messages.append(
+            info("footnotes", "meta-repaired", "footnotes meta had unescaped quotes (core ticket 59103): repaired")
+        )
     if not isinstance(data, list):
-        return {}, ["footnotes meta is not a JSON list: its notes are lost"]
+        return {}, [warning("footnotes", "meta-not-list", "footnotes meta is not a JSON list: its notes are lost")]
     entries: dict[str, str] = {}
     for entry in data:
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
             content = entry.get("content")
             entries.setdefault(entry["id"], content if isinstance(content, str) else "")
     if len(entries) < len(data):
-        warnings.append(f"{len(data) - len(entries)} malformed entries in the footnotes meta ignored")
-    return entries, warnings
+        text = f"{len(data) - len(entries)} malformed entries in the footnotes meta ignored"
+        messages.append(warning("footnotes", "meta-malformed-entries", text))
+    return entries, messages
 
 
 def unused_meta(context: Context, cited_keys: set[str]) -> int:

@@ -13,17 +13,18 @@ from exporter.clean.footnotes.core import parse_meta, unused_meta
 from exporter.clean.footnotes.reflists import target_html
 from exporter.clean.footnotes.scan import Doc
 from exporter.clean.handlers import Registry
+from exporter.messages import Message, info, warning
 from exporter.model import Footnote
 
 
 def extract(
     html: str, footnotes_meta: str | None, registry: Registry | None, recognizers: Iterable[Recognizer]
-) -> tuple[str, list[Footnote], list[str]]:
-    """The new HTML, the notes in reading order and the warnings (see :func:`~exporter.clean.footnotes.
+) -> tuple[str, list[Footnote], list[Message]]:
+    """The new HTML, the notes in reading order and the messages (see :func:`~exporter.clean.footnotes.
     extract_footnotes`)."""
     recognizers = list(recognizers)
-    meta, warnings = parse_meta(footnotes_meta)
-    context = Context(html, Doc(html), meta, warnings)
+    meta, messages = parse_meta(footnotes_meta)
+    context = Context(html, Doc(html), meta, messages)
     _find(context, recognizers)
     return _write(context, registry, _source_names(recognizers))
 
@@ -57,8 +58,10 @@ def _source_name(source: str, names: dict[str, str]) -> str:
     return names.get(source, source)
 
 
-def _write(context: Context, registry: Registry | None, names: dict[str, str]) -> tuple[str, list[Footnote], list[str]]:
-    html, warnings = context.html, context.warnings
+def _write(
+    context: Context, registry: Registry | None, names: dict[str, str]
+) -> tuple[str, list[Footnote], list[Message]]:
+    html, messages = context.html, context.messages
     accepted: list[Ref] = []
     last_end = 0
     for ref in sorted(context.refs, key=lambda r: (r.start, -r.end)):
@@ -78,15 +81,16 @@ def _write(context: Context, registry: Registry | None, names: dict[str, str]) -
         pos = ref.end
         if ref.remove or ref.key is None:
             continue
-        if ref.missing:
-            warnings.append(f"{ref.missing}: kept as a citation marker")
+        if ref.missing is not None:
+            messages.append(ref.missing)
             out.append(f'<sup class="citation">{htmllib.escape(ref.marker, quote=False)}</sup>')
             continue
         if ref.key not in bodies:
             raw = ref.note_html if ref.target is None else target_html(ref.target)
-            bodies[ref.key] = clean_body(raw or "", registry, warnings)
+            bodies[ref.key] = clean_body(raw or "", registry, messages)
             if bodies[ref.key] is None:
-                warnings.append(f"empty footnote from {_source_name(ref.source, names)} dropped")
+                text = f"empty footnote from {_source_name(ref.source, names)} dropped"
+                messages.append(info("footnotes", "empty-note-dropped", text))
         body = bodies[ref.key]
         if body is None:
             continue
@@ -101,8 +105,10 @@ def _write(context: Context, registry: Registry | None, names: dict[str, str]) -
     out.append(html[pos:])
 
     for source, count in per_source.items():
-        warnings.append(f"{count} footnote{'s' if count != 1 else ''} from {_source_name(source, names)}")
+        text = f"{count} footnote{'s' if count != 1 else ''} from {_source_name(source, names)}"
+        messages.append(info("footnotes", "notes-found", text))
     unused = unused_meta(context, set(numbers))
     if unused:
-        warnings.append(f"{unused} note(s) of the footnotes meta not referenced in the text: dropped")
-    return "".join(out), notes, warnings
+        text = f"{unused} note(s) of the footnotes meta not referenced in the text: dropped"
+        messages.append(warning("footnotes", "meta-unreferenced", text))
+    return "".join(out), notes, messages

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from exporter.clean.footnotes.base import Context, Recognizer, Ref, marker_of
 from exporter.clean.footnotes.scan import Tag
+from exporter.messages import warning
 
 
 class ModernFootnotes(Recognizer):
@@ -33,5 +34,7 @@ class ModernFootnotes(Recognizer):
                 ref.end = outer[1]
                 ref.note_html = context.html[inner[0] : inner[1]]
                 return ref
-        ref.missing = "Modern Footnotes reference without its note"
+        ref.missing = warning(
+            "footnotes", "no-tooltip", "Modern Footnotes reference without its note: kept as a citation marker"
+        )
         return ref

@@ -16,6 +16,7 @@ from typing import ClassVar
 from exporter.clean.footnotes.base import Context, Recognizer, Ref
 from exporter.clean.footnotes.scan import Tag
 from exporter.clean.structure import BLOCK
+from exporter.messages import warning
 
 MAX_PAREN_NOTE = 10_000
 """A ((…)) note longer than this is taken for prose that happens to contain the markers."""
@@ -60,7 +61,7 @@ class DoubleParentheses(Recognizer):
             context.refs.append(Ref(m.start(), close + 2, key=key, source="parens", note_html=content, marker=""))
             pos = close + 2
         if unclosed:
-            context.warnings.append("'((' without a closing '))' left as text")
+            context.messages.append(warning("footnotes", "unclosed-parens", "'((' without a closing '))' left as text"))
 
 
 def _inline_balanced(tags: Iterable[Tag]) -> bool:

@@ -26,6 +26,7 @@ from lxml.html import HtmlElement
 
 from exporter.clean.footnotes.base import Context, NoteList, Recognizer, Ref, fragment, inner_html, parse_element
 from exporter.clean.footnotes.scan import VOID, Tag
+from exporter.messages import info, warning
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,10 @@ class ReferenceLists(Recognizer):
             ref.key, ref.source = f"title:{span[0]}", "title"
             return ref
         ref.key = f"missing:{span[0]}"
-        ref.missing = f"note reference {'#' + frag if frag else marker!r} has no note text in the page"
+        label = repr("#" + frag if frag else marker)
+        ref.missing = warning(
+            "footnotes", "no-target", f"note reference {label} has no note text in the page: kept as a citation marker"
+        )
         return ref
 
     def finish(self, context: Context) -> None:
@@ -215,13 +219,14 @@ class ReferenceLists(Recognizer):
             context.refs.append(Ref(lst.start, lst.end, remove=True))
             dropped = len(lst.all_items) - len(used)
             if dropped and lst.kind != "core":
-                context.warnings.append(
-                    f"{dropped} item(s) of a reference list not cited in the text: dropped with the list"
-                )
+                text = f"{dropped} item(s) of a reference list not cited in the text: dropped with the list"
+                context.messages.append(warning("footnotes", "uncited-items-dropped", text))
             heading = _heading_before(context, lst)
             if heading is not None:
                 context.refs.append(Ref(*heading, remove=True))
-                context.warnings.append("heading of a reference list removed with the list")
+                context.messages.append(
+                    info("footnotes", "list-heading-removed", "heading of a reference list removed with the list")
+                )
         for el_target, _, span in context.targets.values():
             if span is not None and any(r.target is el_target for r in context.refs):
                 context.refs.append(Ref(*span, remove=True))

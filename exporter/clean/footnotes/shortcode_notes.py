@@ -10,6 +10,7 @@ from __future__ import annotations
 from exporter.clean.footnotes.base import Context, Recognizer, Ref
 from exporter.clean.handlers import MAX_ATTR_LEN, default_registry
 from exporter.clean.shortcodes import ShortcodeMatch, find_shortcodes, replace_shortcodes
+from exporter.messages import Message, info
 
 FOOTNOTE_SHORTCODES = default_registry().note_names()
 """The built-in footnote shortcodes (``efn_note``, ``footnote``, ``ref``, ``mfn``, ``modern_footnote``): the
@@ -35,13 +36,14 @@ class FootnoteShortcodes(Recognizer):
             )
 
 
-def unnest_footnote_shortcodes(raw: str, warnings: list[str]) -> str:
+def unnest_footnote_shortcodes(raw: str, messages: list[Message]) -> str:
     """A footnote shortcode inside a note: its text stays inline, in parentheses."""
     if "[" not in raw:
         return raw
 
     def render(m: ShortcodeMatch) -> str:
-        warnings.append(f"[{m.name}] inside a footnote kept inline in parentheses")
-        return f" ({unnest_footnote_shortcodes(m.content or '', warnings).strip()})"
+        text = f"[{m.name}] inside a footnote kept inline in parentheses"
+        messages.append(info("footnotes", "nested-note-inline", text))
+        return f" ({unnest_footnote_shortcodes(m.content or '', messages).strip()})"
 
     return replace_shortcodes(raw, _is_note, render, FOOTNOTE_SHORTCODES)
