@@ -6,7 +6,9 @@ import json
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
+from typing import ClassVar
 
 import lxml.etree
 import lxml.html
@@ -15,7 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exporter.clean import clean
-from exporter.clean.footnotes import FOOTNOTE_SHORTCODES, extract_footnotes
+from exporter.clean.footnotes import FOOTNOTE_SHORTCODES, RECOGNIZERS, Recognizer, extract_footnotes
+from exporter.clean.footnotes.base import Context, Ref
+from exporter.clean.footnotes.scan import Tag
 from exporter.messages import Message
 from exporter.model import Footnote, RawArticle
 from exporter.writers.epub import write_epub
@@ -351,6 +355,49 @@ def test_markdown_footnotes_section() -> None:
     )
     assert [n.body for n in notes] == ["<p>First.</p>", "<p>Second.</p>"]
     assert "2 footnotes from a Markdown footnotes section" in texts(messages)
+
+
+# ---- the recognizers ---------------------------------------------------------------------------------------
+
+
+def test_the_recognizers_order_is_declared_in_one_registry() -> None:
+    assert RECOGNIZERS.names() == ["block-editor", "modern-footnotes", "reference-lists", "shortcodes", "parens"]
+
+
+def test_the_first_recognizer_claims_a_tag() -> None:
+    # A tag both the block editor's and Modern Footnotes' recognizers would take: the block editor comes first.
+    html = '<p>Pier<sup data-fn="a" class="modern-footnotes-footnote">1</sup> stood.</p>'
+    body, notes, messages = extract_footnotes(html, json.dumps([{"id": "a", "content": "Of oak."}]))
+    assert refs(body) == [("n1", "1")] and notes[0].body == "Of oak."
+    assert [m.code for m in messages] == ["notes-found"]
+
+
+class ToyNotes(Recognizer):
+    """A site's own note markup: ``<span class="toy-note" data-text="NOTE">*</span>``."""
+
+    name = "toy"
+    sources: ClassVar[Mapping[str, str]] = {"toy": "toy notes"}
+
+    def reference(self, context: Context, i: int, tag: Tag) -> Ref | None:
+        span = context.doc.element(i)
+        if tag.name != "span" or not tag.has_class("toy-note") or span is None:
+            return None
+        return Ref(*span, key=f"toy:{span[0]}", source="toy", note_html=tag.attrs.get("data-text", ""))
+
+
+def test_a_new_note_source_is_one_registry_line() -> None:
+    html = '<p>Gull<span class="toy-note" data-text="Or tern &amp; gull.">*</span> and mast[ref]Pine.[/ref]</p>'
+    RECOGNIZERS.register(ToyNotes(), ToyNotes.name, 250)
+    try:
+        body, notes, messages = extract_footnotes(html)
+    finally:
+        RECOGNIZERS.deregister(ToyNotes.name)
+    assert body == (
+        '<p>Gull<sup class="noteref" data-note="n1">1</sup> and mast<sup class="noteref" data-note="n2">2</sup></p>'
+    )
+    assert [n.body for n in notes] == ["Or tern &amp; gull.", "Pine."]
+    assert "1 footnote from toy notes" in texts(messages)
+    assert extract_footnotes(html)[0].startswith('<p>Gull<span class="toy-note"')
 
 
 # ---- mixed sources -----------------------------------------------------------------------------------------
