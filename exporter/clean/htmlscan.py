@@ -15,10 +15,12 @@ The grammars differ on purpose, and only in how they read a ``<``:
 * :data:`WP_TAGS` reads elements as WordPress splits them, but only where ``<`` starts something tag-like (a
   letter, ``/``, ``!`` or ``?`` after it): a ``<`` in prose is text. A tag still runs to the first ``>`` even
   inside quotes, as in WordPress's ``do_shortcodes_in_html_tags``, so ``<a title="x>[y]">`` leaves ``[y]``
-  outside the tag, where WordPress would expand it. The shortcode stage and the auto-embeds use it.
+  outside the tag, where WordPress would expand it. A tag is written closed only as ``/>``. The shortcode
+  stage and the auto-embeds use it.
 * :data:`HTML_TAGS` reads quoted attribute values as HTML does, so a ``>`` or ``<`` inside quotes stays in
   the tag (Easy Footnotes writes a note's HTML into a link's ``title``), and a ``<`` that never closes into a
-  tag is text. The footnotes stage uses it: it reads classes, ids and titles out of the tags.
+  tag is text; ``<code / >`` is written closed too. The footnotes stage uses it: it reads classes, ids and
+  titles out of the tags.
 
 :func:`split` cuts a string into text and element pieces; joining them gives the string back.
 """
