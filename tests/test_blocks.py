@@ -11,16 +11,45 @@ from hypothesis import strategies as st
 
 from exporter.clean.autop import html_split_spans
 from exporter.clean.blocks import PAGE_BREAK, prepare_post_content
+from exporter.messages import Message
 
 PAGES_WARNING = "post has {} pages (<!--nextpage-->): kept as one article with section breaks"
 
 
+def texts(messages: list[Message]) -> list[str]:
+    """The readable texts of the messages, each checked to be a record of the content stage."""
+    for m in messages:
+        assert isinstance(m, Message) and m.stage == "content", m
+        assert re.fullmatch(r"[a-z]+(?:-[a-z]+)*", m.code), m
+    return [m.text for m in messages]
+
+
 def blocks(text: str) -> tuple[str, list[str]]:
-    return prepare_post_content(text, "blocks")
+    """The content as block content, and the message texts."""
+    out, messages = prepare_post_content(text, "blocks")
+    return out, texts(messages)
 
 
 def classic(text: str) -> tuple[str, list[str]]:
-    return prepare_post_content(text, "classic")
+    """The content as classic content, and the message texts."""
+    out, messages = prepare_post_content(text, "classic")
+    return out, texts(messages)
+
+
+def test_messages_are_records_with_codes() -> None:
+    text = (
+        "<!-- wp:latest-posts /--><!-- wp:group --><p>a</p>\n\n<!--more-->"
+        '<!-- wp:embed {"providerNameSlug":"x"} --><figure></figure><!-- /wp:embed -->'
+    )
+    _, messages = prepare_post_content(text, "classic")
+    assert [(m.code, m.level) for m in messages] == [
+        ("classic-has-blocks", "info"),
+        ("more-removed", "info"),
+        ("embed-without-url", "warning"),
+        ("dynamic-block-dropped", "warning"),
+        ("block-unclosed", "warning"),
+    ]
+    assert messages[3].text == "dropped dynamic block core/latest-posts: it has no saved HTML to export"
 
 
 class TestFormats:
@@ -331,9 +360,9 @@ def outside_elements(text: str) -> str:
 
 @given(st.one_of(hostile_post, st.text(max_size=200)), formats)
 def test_never_raises(text: str, content_format: str) -> None:
-    out, warnings = prepare_post_content(text, content_format)
+    out, messages = prepare_post_content(text, content_format)
     assert isinstance(out, str)
-    assert all(isinstance(w, str) for w in warnings)
+    texts(messages)
 
 
 @given(post, formats)

@@ -6,7 +6,9 @@ import json
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
+from typing import ClassVar
 
 import lxml.etree
 import lxml.html
@@ -15,13 +17,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exporter.clean import clean
-from exporter.clean.footnotes import FOOTNOTE_SHORTCODES, extract_footnotes
+from exporter.clean.footnotes import FOOTNOTE_SHORTCODES, RECOGNIZERS, Recognizer, extract_footnotes
+from exporter.clean.footnotes.base import Context, Ref
+from exporter.clean.footnotes.scan import Tag
+from exporter.messages import Message
 from exporter.model import Footnote, RawArticle
 from exporter.writers.epub import write_epub
 from exporter.writers.pdf import write_pdf
 from tests.tools import pdftotext, run_epubcheck
 
 NOTEREF = re.compile(r'<sup class="noteref" data-note="([^"]+)">([^<]*)</sup>')
+
+
+def texts(messages: list[Message]) -> list[str]:
+    """The readable texts of the messages."""
+    return [m.text for m in messages]
 
 
 def refs(html: str) -> list[tuple[str, str]]:
@@ -53,7 +63,7 @@ def test_efn_note_shortcodes_become_numbered_notes() -> None:
         "<p>The tide tables were printed weekly[efn_note]Every Sunday, in the <em>Harbour Gazette</em>.[/efn_note]"
         " and pinned to the door.[efn_note]See <a href='https://example.org/tides'>the archive</a>.[/efn_note]</p>"
     )
-    body, notes, warnings = extract_footnotes(html)
+    body, notes, messages = extract_footnotes(html)
     assert refs(body) == [("n1", "1"), ("n2", "2")]
     assert body == (
         '<p>The tide tables were printed weekly<sup class="noteref" data-note="n1">1</sup>'
@@ -61,16 +71,16 @@ def test_efn_note_shortcodes_become_numbered_notes() -> None:
     )
     assert notes[0].body == "Every Sunday, in the <em>Harbour Gazette</em>."
     assert notes[1].body == 'See <a href="https://example.org/tides">the archive</a>.'
-    assert "2 footnotes from [efn_note] shortcodes" in warnings
+    assert "2 footnotes from [efn_note] shortcodes" in texts(messages)
     assert_well_formed(notes)
 
 
 @pytest.mark.parametrize("name", FOOTNOTE_SHORTCODES)
 def test_every_footnote_shortcode_name(name: str) -> None:
-    body, notes, warnings = extract_footnotes(f"<p>Nets[{name}]Hemp, later nylon.[/{name}] dried on poles.</p>")
+    body, notes, messages = extract_footnotes(f"<p>Nets[{name}]Hemp, later nylon.[/{name}] dried on poles.</p>")
     assert body == '<p>Nets<sup class="noteref" data-note="n1">1</sup> dried on poles.</p>'
     assert notes == [Footnote("n1", "1", "Hemp, later nylon.")]
-    assert f"1 footnote from [{name}] shortcodes" in warnings
+    assert f"1 footnote from [{name}] shortcodes" in texts(messages)
 
 
 def test_other_shortcodes_inside_a_note_are_processed() -> None:
@@ -78,11 +88,11 @@ def test_other_shortcodes_inside_a_note_are_processed() -> None:
         "<p>Gulls[mfn]Herring gulls [su_spoiler title='Latin']Larus argentatus[/su_spoiler] mostly;"
         " [highlight color='yellow']never terns[/highlight].[/mfn] circled.</p>"
     )
-    body, notes, warnings = extract_footnotes(html)
+    body, notes, messages = extract_footnotes(html)
     assert refs(body) == [("n1", "1")]
     assert "[" not in notes[0].body
     assert "Larus argentatus" in notes[0].body and "never terns" in text_of(notes[0].body)
-    assert any(w.startswith("in a footnote: shortcode [su_spoiler]") for w in warnings)
+    assert any(m.stage == "footnotes" and "shortcode [su_spoiler]" in m.text for m in messages)
     assert_well_formed(notes)
 
 
@@ -108,17 +118,17 @@ def test_multi_paragraph_note_from_autop() -> None:
 
 
 def test_empty_note_is_dropped_with_its_reference() -> None:
-    body, notes, warnings = extract_footnotes("<p>Fog[efn_note] <br/> [/efn_note] again.</p>")
+    body, notes, messages = extract_footnotes("<p>Fog[efn_note] <br/> [/efn_note] again.</p>")
     assert body == "<p>Fog again.</p>"
     assert notes == []
-    assert "empty footnote from [efn_note] shortcodes dropped" in warnings
+    assert "empty footnote from [efn_note] shortcodes dropped" in texts(messages)
 
 
 def test_images_and_in_page_links_in_notes() -> None:
     html = "<p>Buoys[ref]Painted red <img src='buoy.jpg' alt='a red buoy'/>; see <a href='#top'>above</a>.[/ref]</p>"
-    _, notes, warnings = extract_footnotes(html)
+    _, notes, messages = extract_footnotes(html)
     assert notes[0].body == "Painted red a red buoy; see above."
-    assert "image in a footnote replaced by its alt text" in warnings
+    assert "image in a footnote replaced by its alt text" in texts(messages)
 
 
 # ---- (( )) markers -----------------------------------------------------------------------------------------
@@ -126,10 +136,10 @@ def test_images_and_in_page_links_in_notes() -> None:
 
 def test_double_parentheses_notes() -> None:
     html = "<p>The lighthouse ((Built in 1871, <strong>rebuilt</strong> 1902.)) still turns.</p>"
-    body, notes, warnings = extract_footnotes(html)
+    body, notes, messages = extract_footnotes(html)
     assert body == '<p>The lighthouse<sup class="noteref" data-note="n1">1</sup> still turns.</p>'
     assert notes[0].body == "Built in 1871, <strong>rebuilt</strong> 1902."
-    assert "1 footnote from ((…)) markers" in warnings
+    assert "1 footnote from ((…)) markers" in texts(messages)
 
 
 def test_inline_code_inside_a_double_parentheses_note() -> None:
@@ -170,8 +180,10 @@ def test_double_parentheses_left_as_text(html: str) -> None:
 
 
 def test_unclosed_double_parentheses_warns() -> None:
-    _, _, warnings = extract_footnotes("<p>An opener ((that never closes.</p>")
-    assert "'((' without a closing '))' left as text" in warnings
+    _, _, messages = extract_footnotes("<p>An opener ((that never closes.</p>")
+    assert [(m.stage, m.code, m.level, m.text) for m in messages] == [
+        ("footnotes", "unclosed-parens", "warning", "'((' without a closing '))' left as text")
+    ]
 
 
 # ---- the block editor's core footnotes ---------------------------------------------------------------------
@@ -197,37 +209,40 @@ def test_core_footnotes_from_meta() -> None:
             {"content": "<em>Which</em> lasted a week.", "id": UUID2},
         ]
     )
-    body, notes, warnings = extract_footnotes(CORE_HTML, meta)
+    body, notes, messages = extract_footnotes(CORE_HTML, meta)
     assert body == (
         '<!-- wp:paragraph --><p>Ferries ran hourly<sup class="noteref" data-note="n1">1</sup>'
         ' until the strike<sup class="noteref" data-note="n2">2</sup>.</p><!-- /wp:paragraph -->\n\n'
     )
     assert [n.body for n in notes] == ["From the 1930 timetable.", "<em>Which</em> lasted a week."]
-    assert "2 footnotes from the block editor's footnotes meta" in warnings
+    assert "2 footnotes from the block editor's footnotes meta" in texts(messages)
 
 
 def test_core_reference_without_meta_entry_is_a_citation_marker() -> None:
     meta = json.dumps([{"content": "Only the first.", "id": UUID1}, {"content": "Unused.", "id": "fn-zzz"}])
-    body, notes, warnings = extract_footnotes(CORE_HTML, meta)
+    body, notes, messages = extract_footnotes(CORE_HTML, meta)
     assert '<sup class="noteref" data-note="n1">1</sup>' in body
     assert '<sup class="citation">2</sup>' in body
     assert len(notes) == 1
-    assert any("has no entry in the footnotes meta: kept as a citation marker" in w for w in warnings)
-    assert "1 note(s) of the footnotes meta not referenced in the text: dropped" in warnings
+    assert any("has no entry in the footnotes meta: kept as a citation marker" in w for w in texts(messages))
+    assert "1 note(s) of the footnotes meta not referenced in the text: dropped" in texts(messages)
+    codes = {(m.code, m.level) for m in messages}
+    assert {("no-meta-entry", "warning"), ("meta-unreferenced", "warning"), ("notes-found", "info")} <= codes
 
 
 def test_malformed_meta_json() -> None:
-    body, notes, warnings = extract_footnotes(CORE_HTML, '[{"content": "cut off')
+    body, notes, messages = extract_footnotes(CORE_HTML, '[{"content": "cut off')
     assert notes == []
     assert '<sup class="citation">1</sup>' in body and '<sup class="citation">2</sup>' in body
-    assert any(w.startswith("footnotes meta is not valid JSON") for w in warnings)
+    assert any(w.startswith("footnotes meta is not valid JSON") for w in texts(messages))
+    assert [m.code for m in messages if m.text.startswith("footnotes meta")] == ["meta-not-json"]
 
 
 def test_meta_with_unescaped_quotes_is_repaired() -> None:
     meta = f'[{{"content":"The "Osprey" and the "Tern".","id":"{UUID1}"}}]'
-    _, notes, warnings = extract_footnotes(CORE_HTML, meta)
+    _, notes, messages = extract_footnotes(CORE_HTML, meta)
     assert notes[0].body == 'The "Osprey" and the "Tern".'
-    assert "footnotes meta had unescaped quotes (core ticket 59103): repaired" in warnings
+    assert "footnotes meta had unescaped quotes (core ticket 59103): repaired" in texts(messages)
 
 
 def test_rendered_core_list_is_removed_and_used_without_meta() -> None:
@@ -271,7 +286,7 @@ WIKI_HTML = (
 
 
 def test_wikipedia_references() -> None:
-    body, notes, warnings = extract_footnotes(WIKI_HTML)
+    body, notes, messages = extract_footnotes(WIKI_HTML)
     assert refs(body) == [("n1", "1"), ("n2", "2"), ("n2", "2")]
     assert '<sup class="citation">[9]</sup>' in body
     assert "References" not in body and "cite_note" not in body and "Annual report" not in body
@@ -280,8 +295,9 @@ def test_wikipedia_references() -> None:
         '<cite>"About the foundation". Example Press.</cite>',
         "Annual report, <i>p. 12</i>.",
     ]
-    assert "2 footnotes from a Wikipedia-style reference list" in warnings
-    assert any("'#cite_note-9' has no note text" in w for w in warnings)
+    assert "2 footnotes from a Wikipedia-style reference list" in texts(messages)
+    assert "note reference '#cite_note-9' has no note text in the page: kept as a citation marker" in texts(messages)
+    assert [m.code for m in messages] == ["list-heading-removed", "no-target", "notes-found"]
     assert_well_formed(notes)
 
 
@@ -332,13 +348,56 @@ def test_markdown_footnotes_section() -> None:
         '<li id="fn:1"><p>First. <a href="#fnref:1" class="footnote-backref" role="doc-backlink">&#8617;</a></p></li>'
         '<li id="fn:2"><p>Second.&#160;<a href="#fnref:2">&#8617;</a></p></li></ol></div>'
     )
-    body, notes, warnings = extract_footnotes(html)
+    body, notes, messages = extract_footnotes(html)
     assert body == (
         '<p>Jetpack Markdown<sup class="noteref" data-note="n1">1</sup> writes these; so does a plain link'
         '<sup class="noteref" data-note="n2">2</sup>; not this<sup>2</sup>.</p>'
     )
     assert [n.body for n in notes] == ["<p>First.</p>", "<p>Second.</p>"]
-    assert "2 footnotes from a Markdown footnotes section" in warnings
+    assert "2 footnotes from a Markdown footnotes section" in texts(messages)
+
+
+# ---- the recognizers ---------------------------------------------------------------------------------------
+
+
+def test_the_recognizers_order_is_declared_in_one_registry() -> None:
+    assert RECOGNIZERS.names() == ["block-editor", "modern-footnotes", "reference-lists", "shortcodes", "parens"]
+
+
+def test_the_first_recognizer_claims_a_tag() -> None:
+    # A tag both the block editor's and Modern Footnotes' recognizers would take: the block editor comes first.
+    html = '<p>Pier<sup data-fn="a" class="modern-footnotes-footnote">1</sup> stood.</p>'
+    body, notes, messages = extract_footnotes(html, json.dumps([{"id": "a", "content": "Of oak."}]))
+    assert refs(body) == [("n1", "1")] and notes[0].body == "Of oak."
+    assert [m.code for m in messages] == ["notes-found"]
+
+
+class ToyNotes(Recognizer):
+    """A site's own note markup: ``<span class="toy-note" data-text="NOTE">*</span>``."""
+
+    name = "toy"
+    sources: ClassVar[Mapping[str, str]] = {"toy": "toy notes"}
+
+    def reference(self, context: Context, i: int, tag: Tag) -> Ref | None:
+        span = context.doc.element(i)
+        if tag.name != "span" or not tag.has_class("toy-note") or span is None:
+            return None
+        return Ref(*span, key=f"toy:{span[0]}", source="toy", note_html=tag.attrs.get("data-text", ""))
+
+
+def test_a_new_note_source_is_one_registry_line() -> None:
+    html = '<p>Gull<span class="toy-note" data-text="Or tern &amp; gull.">*</span> and mast[ref]Pine.[/ref]</p>'
+    RECOGNIZERS.register(ToyNotes(), ToyNotes.name, 250)
+    try:
+        body, notes, messages = extract_footnotes(html)
+    finally:
+        RECOGNIZERS.deregister(ToyNotes.name)
+    assert body == (
+        '<p>Gull<sup class="noteref" data-note="n1">1</sup> and mast<sup class="noteref" data-note="n2">2</sup></p>'
+    )
+    assert [n.body for n in notes] == ["Or tern &amp; gull.", "Pine."]
+    assert "1 footnote from toy notes" in texts(messages)
+    assert extract_footnotes(html)[0].startswith('<p>Gull<span class="toy-note"')
 
 
 # ---- mixed sources -----------------------------------------------------------------------------------------
@@ -353,7 +412,7 @@ def test_mixed_sources_are_numbered_in_reading_order() -> None:
         "<ol class='references'><li id='cite_note-a'>Wiki note.</li></ol><!-- wp:footnotes /-->"
     )
     meta = json.dumps([{"id": UUID1, "content": "Core note."}])
-    body, notes, warnings = extract_footnotes(html, meta)
+    body, notes, messages = extract_footnotes(html, meta)
     assert refs(body) == [("n1", "1"), ("n2", "2"), ("n3", "3"), ("n4", "4"), ("n1", "1")]
     assert [n.body for n in notes] == ["Wiki note.", "Shortcode note.", "Core note.", "Paren note."]
     assert "<pre>untouched ((in pre)) [efn_note]also[/efn_note]</pre>" in body
@@ -363,7 +422,7 @@ def test_mixed_sources_are_numbered_in_reading_order() -> None:
         "1 footnote from [efn_note] shortcodes",
         "1 footnote from the block editor's footnotes meta",
         "1 footnote from ((…)) markers",
-    } <= set(warnings)
+    } <= set(texts(messages))
     assert_well_formed(notes)
 
 
@@ -448,8 +507,8 @@ TOKENS = [
     st.one_of(st.none(), st.text(max_size=30), st.just('[{"id":"x","content":"<p>m</p>"}]')),
 )
 def test_never_raises_on_markup_soup(html: str, meta: str | None) -> None:
-    body, notes, warnings = extract_footnotes(html, meta)
-    assert isinstance(body, str) and all(isinstance(w, str) for w in warnings)
+    body, notes, messages = extract_footnotes(html, meta)
+    assert isinstance(body, str) and all(isinstance(w, str) for w in texts(messages))
     assert_well_formed(notes)
 
 

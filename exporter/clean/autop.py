@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from exporter.clean.htmlscan import WP_SPLIT, tokens
+
 __all__ = ["BLOCK_ELEMENTS", "html_split_spans", "replace_in_html_tags", "wpautop"]
 
 BLOCK_ELEMENTS: tuple[str, ...] = (
@@ -117,25 +119,14 @@ def html_split_spans(text: str) -> Iterator[tuple[int, int]]:
 
     Every ``<`` starts one: a comment ``<!--`` runs to the first ``-->`` (the dashes of the opener count,
     so ``<!-->`` is complete) or to the end; ``<![CDATA[`` runs to the first ``]]>`` or to the end;
-    anything else runs to the next ``>`` or to the end. Quotes are not special.
+    anything else runs to the next ``>`` or to the end. Quotes are not special. This is the shared scanner
+    with the grammar of ``wp_html_split`` (:data:`~exporter.clean.htmlscan.WP_SPLIT`) and no raw-text regions:
+    WordPress's wpautop protects ``<pre>`` and ``<script>``/``<style>``/``<svg>``/``<math>`` by its own rules
+    (:func:`_hide_pre`, :func:`_preserve_newlines`: case-sensitive, found anywhere, even inside a comment or an
+    attribute), not by the splitter, and a port must keep those rules as they are.
     """
-    n = len(text)
-    pos = 0
-    while True:
-        lt = text.find("<", pos)
-        if lt < 0:
-            return
-        if text.startswith("<!--", lt):
-            close = text.find("-->", lt + 2)
-            end = n if close < 0 else close + 3
-        elif text.startswith("<![CDATA[", lt):
-            close = text.find("]]>", lt + 9)
-            end = n if close < 0 else close + 3
-        else:
-            close = text.find(">", lt + 1)
-            end = n if close < 0 else close + 1
-        yield lt, end
-        pos = end
+    for token in tokens(text, WP_SPLIT):
+        yield token.start, token.end
 
 
 def replace_in_html_tags(text: str, needle: str, replacement: str) -> str:

@@ -12,7 +12,8 @@ See ``shared/wordpress/shortcode-rules.md`` §0 and §11-§12 and ``plugins.md``
 * a bare URL alone on its line, or alone in a paragraph, becomes a link (WordPress would fetch oEmbed HTML
   there; we cannot, so we keep what WordPress shows when the provider fails).
 
-Every decision is reported as a warning string. All passes are linear in the length of the content.
+Every decision is reported as a message of stage ``content``. All passes are linear in the length of the
+content.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exporter.clean.autop import replace_in_html_tags, wpautop
+from exporter.clean.htmlscan import WP_TAGS, tokens
+from exporter.messages import Message, info, warning
 
 __all__ = ["PAGE_BREAK", "prepare_post_content"]
 
@@ -49,7 +52,7 @@ _URL = r"https?://[^ \t\n\r\f\v<>\"]+"
 _URL_LINE = re.compile(rf"^([ \t\r\f\v]*)({_URL})([ \t\r\f\v]*)$", re.MULTILINE | re.IGNORECASE)
 _URL_PARAGRAPH = re.compile(rf"(<p(?: [^>]*)?>[ \t\n\r\f\v]*)({_URL})([ \t\n\r\f\v]*</p>)", re.IGNORECASE)
 _LINE_BREAK_MARK = "<!-- wp-line-break -->"
-_RAW_OPEN = re.compile(r"<(pre|code|script|style|textarea)(?=[\s/>])", re.IGNORECASE)
+_RAW = frozenset({"pre", "code", "script", "style", "textarea"})
 _EMBED_WRAPPER = re.compile(
     r"(<div[^>]*\bclass=[\"'][^\"']*\bwp-block-embed__wrapper\b[^\"']*[\"'][^>]*>)(.*?)(</div>)",
     re.DOTALL | re.IGNORECASE,
@@ -64,7 +67,7 @@ _SILENT_VOID = frozenset({"core/footnotes", "core/more", "core/nextpage"})
 
 @dataclass
 class _Notes:
-    """What was changed, summed over the pages of a post and turned into warnings at the end."""
+    """What was changed, summed over the pages of a post and turned into messages at the end."""
 
     more: int = 0
     noteaser: bool = False
@@ -72,55 +75,66 @@ class _Notes:
     stray: int = 0
     malformed: int = 0
     unclosed: list[str] = field(default_factory=list)
-    embeds: list[str] = field(default_factory=list)
+    embeds: list[Message] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
 
-    def warnings(self) -> list[str]:
-        out: list[str] = []
+    def messages(self) -> list[Message]:
+        out: list[Message] = []
         if self.noteaser:
-            out.append("removed <!--noteaser-->: the teaser is kept in the full text")
+            out.append(
+                info("content", "noteaser-removed", "removed <!--noteaser-->: the teaser is kept in the full text")
+            )
         if self.more:
-            out.append(f"removed {self.more} <!--more--> marker(s): the whole post is kept")
+            text = f"removed {self.more} <!--more--> marker(s): the whole post is kept"
+            out.append(info("content", "more-removed", text))
         out += self.embeds
         for name, count in self.dropped.items():
             times = f" ({count}×)" if count > 1 else ""
-            out.append(f"dropped dynamic block {name}{times}: it has no saved HTML to export")
-        out += [f"block {name} is not closed: its content is kept" for name in self.unclosed]
+            text = f"dropped dynamic block {name}{times}: it has no saved HTML to export"
+            out.append(warning("content", "dynamic-block-dropped", text))
+        for name in self.unclosed:
+            out.append(warning("content", "block-unclosed", f"block {name} is not closed: its content is kept"))
         if self.stray:
-            out.append(f"removed {self.stray} block closing delimiter(s) without an opening one")
+            text = f"removed {self.stray} block closing delimiter(s) without an opening one"
+            out.append(warning("content", "stray-closer-removed", text))
         if self.malformed:
-            out.append(f"removed {self.malformed} malformed block delimiter comment(s)")
+            text = f"removed {self.malformed} malformed block delimiter comment(s)"
+            out.append(warning("content", "malformed-delimiter-removed", text))
         if self.urls:
             shown = ", ".join(self.urls[:5]) + (f" and {len(self.urls) - 5} more" if len(self.urls) > 5 else "")
-            out.append(
+            text = (
                 f"{len(self.urls)} bare URL(s) on a line or in a paragraph of their own kept as links (no oEmbed): "
                 f"{shown}"
             )
+            out.append(info("content", "bare-urls-linked", text))
         return out
 
 
-def prepare_post_content(content: str, content_format: str) -> tuple[str, list[str]]:
+def prepare_post_content(content: str, content_format: str) -> tuple[str, list[Message]]:
     """Turn raw WordPress ``post_content`` into the HTML the shortcode stage expects.
 
     ``content_format`` is ``"classic"`` (wpautop), ``"blocks"`` (block delimiters, no wpautop) or
     ``"html"`` (already rendered: returned unchanged). As in WordPress, content containing ``<!-- wp:`` is
     block content and other content is classic, whatever the format says (a mismatch is reported).
-    Returns the HTML and the warnings describing every change.
+    Returns the HTML and the messages (stage ``content``) describing every change.
     """
     if content_format == "html":
         return content, []
     if content_format not in ("classic", "blocks"):
         raise ValueError(f"unknown content format {content_format!r} (expected html, classic or blocks)")
-    warnings: list[str] = []
+    messages: list[Message] = []
     has_blocks = "<!-- wp:" in content
     if content_format == "classic" and has_blocks:
-        warnings.append("content marked classic contains block delimiters (<!-- wp:): treated as block content")
+        text = "content marked classic contains block delimiters (<!-- wp:): treated as block content"
+        messages.append(info("content", "classic-has-blocks", text))
     elif content_format == "blocks" and not has_blocks:
-        warnings.append("content marked as blocks has no block delimiters (<!-- wp:): treated as classic content")
+        text = "content marked as blocks has no block delimiters (<!-- wp:): treated as classic content"
+        messages.append(info("content", "blocks-without-delimiters", text))
 
     pages = _split_pages(content)
     if len(pages) > 1:
-        warnings.append(f"post has {len(pages)} pages (<!--nextpage-->): kept as one article with section breaks")
+        text = f"post has {len(pages)} pages (<!--nextpage-->): kept as one article with section breaks"
+        messages.append(info("content", "pages-joined", text))
 
     notes = _Notes()
     rendered: list[str] = []
@@ -136,12 +150,13 @@ def prepare_post_content(content: str, content_format: str) -> tuple[str, list[s
         if page.strip():
             rendered.append(page)
 
-    warnings += notes.warnings()
+    messages += notes.messages()
     out = f"\n{PAGE_BREAK}\n".join(rendered)
     if _LEFTOVER_DELIMITER.search(out):
         out = _LEFTOVER_DELIMITER.sub("&lt;!--", out)
-        warnings.append("unterminated block delimiter comment kept as text")
-    return out, warnings
+        text = "unterminated block delimiter comment kept as text"
+        messages.append(warning("content", "unterminated-delimiter", text))
+    return out, messages
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -340,9 +355,10 @@ def _render_embed(name: str, attrs: dict[str, Any], inner: str, notes: _Notes) -
         url = wrapper_text
     provider = attrs.get("providerNameSlug") or name.partition("/")[2]
     if not url:
-        notes.embeds.append(f"embed block ({provider}) has no URL: its saved HTML is kept")
+        text = f"embed block ({provider}) has no URL: its saved HTML is kept"
+        notes.embeds.append(warning("content", "embed-without-url", text))
         return inner
-    notes.embeds.append(f"embed block ({provider}): {url} kept as a link")
+    notes.embeds.append(info("content", "embed-as-link", f"embed block ({provider}): {url} kept as a link"))
     paragraph = f"<p>{_link(url)}</p>"
     if wrapper is not None:
         if wrapper_text in ("", url, html.unescape(url)):
@@ -396,19 +412,13 @@ def _autoembed_part(text: str, urls: list[str]) -> str:
 
 def _raw_regions(text: str) -> list[tuple[int, int]]:
     """Spans of ``<pre>``, ``<code>``, ``<script>``, ``<style>`` and ``<textarea>`` elements (to their closing
-    tag, or to the end of the text when unclosed)."""
+    tag, or to the end of the text when unclosed).
+
+    WordPress's autoembed skips none of these (it would embed a URL on its own line inside a ``<pre>``); we
+    keep their text as written. They are found by the shared scanner with the grammar the shortcode stage
+    uses (:data:`~exporter.clean.htmlscan.WP_TAGS`), so a ``<pre>`` written inside a comment or an attribute
+    opens nothing.
+    """
     if "<" not in text:
         return []
-    lower = text.lower()
-    regions: list[tuple[int, int]] = []
-    pos = 0
-    while True:
-        m = _RAW_OPEN.search(text, pos)
-        if m is None:
-            return regions
-        closer = lower.find(f"</{m.group(1).lower()}", m.end())
-        end = len(text) if closer < 0 else lower.find(">", closer) + 1 or len(text)
-        regions.append((m.start(), end))
-        if closer < 0:
-            return regions
-        pos = end
+    return [(t.start, t.region_end) for t in tokens(text, WP_TAGS, _RAW) if t.raw]

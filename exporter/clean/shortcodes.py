@@ -23,6 +23,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from exporter.clean.htmlscan import WP_TAGS, tokens
+
 __all__ = [
     "ShortcodeMatch",
     "absorb_paragraph",
@@ -54,14 +56,10 @@ _MASK_OPEN = "\ue000"
 _MASK_CLOSE = "\ue001"
 _MASK_TABLE = str.maketrans({"[": _MASK_OPEN, "]": _MASK_CLOSE})
 
-# An HTML "element" as WordPress splits them (§10), but only when '<' starts something tag-like:
-# a comment (to '-->' or the end), CDATA (to ']]>' or the end), or '<' + letter, '/', '!' or '?' up to the
-# next '>' (or the end). A bare '<' in prose is text.
-_ELEMENT = re.compile(
-    r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<[A-Za-z/!?][^>]*(?:>|\Z)",
-    re.DOTALL,
-)
-_RAW_TEXT_OPEN = re.compile(r"<(pre|code|script|style)(?=[\s/>])[^>]*>?", re.IGNORECASE)
+# Brackets are never matched inside these (WordPress itself protects none of them; archives quote shortcodes
+# in code samples). textarea and xmp are left out, as they always were here: a shortcode in a textarea is
+# expanded, as WordPress does.
+_PROTECTED_RAW = frozenset({"pre", "code", "script", "style"})
 _P_TAG = re.compile(r"<(/?)p(?=[\s/>])[^>]*>?", re.IGNORECASE)
 
 
@@ -77,26 +75,15 @@ def discover_names(text: str) -> set[str]:
 
 def _elements(text: str) -> Iterator[tuple[int, int, int]]:
     """``(start, tag_end, region_end)`` for each HTML element; ``region_end`` also covers the content of
-    ``pre``/``code``/``script``/``style`` (to the closing tag, or to the end of the text when unclosed)."""
-    pos = 0
-    n = len(text)
-    while pos < n:
-        lt = text.find("<", pos)
-        if lt < 0:
-            return
-        m = _ELEMENT.match(text, lt)
-        if m is None:
-            pos = lt + 1
-            continue
-        end = m.end()
-        raw = _RAW_TEXT_OPEN.match(text, lt)
-        if raw is not None and raw.end() == end and not m.group().endswith("/>"):
-            closer = re.compile(rf"</{raw.group(1)}\s*>", re.IGNORECASE).search(text, end)
-            region_end = closer.end() if closer else n
-        else:
-            region_end = end
-        yield lt, end, region_end
-        pos = region_end
+    ``pre``/``code``/``script``/``style`` (to the closing tag, or to the end of the text when unclosed).
+
+    Elements are read by the shared scanner's WordPress grammar (:data:`~exporter.clean.htmlscan.WP_TAGS`):
+    a tag runs to the first ``>``, quotes or not, as in WordPress's ``do_shortcodes_in_html_tags``, but only
+    where ``<`` starts something tag-like. WordPress's own matcher (``get_shortcode_regex``) is the scanner
+    below (:class:`_Scanner`): it reads brackets, not HTML, and has no place in the HTML scanner.
+    """
+    for token in tokens(text, WP_TAGS, _PROTECTED_RAW):
+        yield token.start, token.end, token.region_end
 
 
 def mask_protected(text: str) -> str:

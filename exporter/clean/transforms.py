@@ -6,8 +6,6 @@ tree stage 500-900. ``docs/architecture.md`` lists the same table; ``TRANSFORMS.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import lxml.html
 
 from exporter.clean.blocks import prepare_post_content
@@ -24,7 +22,6 @@ from exporter.clean.sanitize import sanitize_with_warnings
 from exporter.clean.structure import demote_h1, drop_empty, expand_details, fix_nesting, wrap_loose_inline
 from exporter.clean.textnodes import make_element
 from exporter.languages import script
-from exporter.messages import Message, info
 from exporter.transforms import Transforms
 
 TRANSFORMS = Transforms()
@@ -33,23 +30,18 @@ TRANSFORMS = Transforms()
 EMPTY_NOTE = "The source holds no text for this article."
 
 
-def _report(doc: CleanDocument, stage: str, code: str, messages: Iterable[Message | str]) -> None:
-    # TODO(merge): every stage returns Message records once the helpers' branches are merged.
-    doc.report.extend(m if isinstance(m, Message) else info(stage, code, m) for m in messages)
-
-
 @TRANSFORMS.add("post-content", 100)
 def post_content(doc: CleanDocument) -> None:
     """WordPress post content: wpautop for classic posts, block delimiters removed, more/nextpage."""
     doc.html, messages = prepare_post_content(doc.raw.html, doc.raw.content_format)
-    _report(doc, "content", "legacy", messages)
+    doc.report.extend(messages)
 
 
 @TRANSFORMS.add("footnotes", 200)
 def footnotes(doc: CleanDocument) -> None:
     """Notes from every plugin and reference list become noterefs and one list of notes."""
     doc.html, doc.notes, messages = extract_footnotes(doc.html, doc.raw.footnotes_meta, doc.shortcodes)
-    _report(doc, "footnotes", "legacy", messages)
+    doc.report.extend(messages)
 
 
 @TRANSFORMS.add("shortcodes", 300)
