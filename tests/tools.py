@@ -153,16 +153,22 @@ def run_ace(path: Path) -> AceReport:
     """Run DAISY Ace (Debian's Chromium, headless) on one EPUB and collect every failed check."""
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM, "PUPPETEER_SKIP_DOWNLOAD": "1"}
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run(
-            [str(ACE_CLI), "--silent", "--force", "--outdir", tmp, str(path)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env=env,
-        )
         report = Path(tmp) / "report.json"
-        if not report.exists():
-            raise RuntimeError(f"Ace wrote no report for {path.name}: {proc.stdout}{proc.stderr}")
+        # On a fresh machine, two Ace processes starting Chromium for the first time at once can die before
+        # writing a report (seen once in a fresh clone; "Re-run Ace using the --verbose option"): one more try,
+        # with --verbose so that a second failure shows why. A real violation is a report, never retried.
+        for options in (["--silent"], ["--verbose"]):
+            proc = subprocess.run(
+                [str(ACE_CLI), *options, "--force", "--outdir", tmp, str(path)],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                env=env,
+            )
+            if report.exists():
+                break
+        else:
+            raise RuntimeError(f"Ace wrote no report for {path.name}: {proc.stdout[-3000:]}{proc.stderr[-3000:]}")
         data = json.loads(report.read_text(encoding="utf-8"))
     violations = []
     for document in data.get("assertions", []):
