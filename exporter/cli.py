@@ -61,6 +61,15 @@ def _fail(exc: ExporterError) -> None:
     sys.exit(exc.exit_code)
 
 
+RULES_OPTION = click.option(
+    "--rules",
+    "rules",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="TOML file of shortcode rules for the site's own plugins (see docs/rules.md).",
+)
+
+
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="exporter")
 def main() -> None:
@@ -137,13 +146,7 @@ def main() -> None:
     metavar="|".join(v for v in VARIANTS if v),
     help="Archival PDF/A-3b (the source attached) or tagged PDF/UA-1. Default: plain PDF.",
 )
-@click.option(
-    "--rules",
-    "rules",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="TOML file of shortcode rules for the site's own plugins (see docs/rules.md).",
-)
+@RULES_OPTION
 @click.option("--bag", is_flag=True, help="Make the output folder a BagIt bag (books under data/, SHA-256/512).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines; errors and the summary only.")
 @click.option(
@@ -273,13 +276,7 @@ def _echo_messages(messages: Iterable[Message | str]) -> None:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Local copy of wp-content/uploads.",
 )
-@click.option(
-    "--rules",
-    "rules",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="TOML file of shortcode rules, as for export.",
-)
+@RULES_OPTION
 @click.option(
     "--json",
     "as_json",

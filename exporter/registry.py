@@ -6,6 +6,7 @@ Readers (by name, chosen by suffix or by sniffing), writers (by format name) and
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import Generic, TypeVar
 
@@ -64,6 +65,16 @@ class Registry(Generic[T]):
 
     def __contains__(self, name: object) -> bool:
         return name in self._items
+
+    def load(self, name: str) -> T:
+        """The item registered as ``name`` (KeyError if none); an item registered as a ``"module:attribute"``
+        string is imported on first use and registered in its place, with the same priority."""
+        item = self[name]
+        if isinstance(item, str) and ":" in item:
+            module, _, attribute = item.partition(":")
+            item = getattr(importlib.import_module(module), attribute)
+            self.register(item, name, self.priority(name))
+        return item
 
     def __getitem__(self, name: str) -> T:
         return self._items[name][0]

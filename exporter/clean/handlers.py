@@ -567,14 +567,7 @@ class ShortcodeRules:
 
         if handler.action is Action.EXPAND:
             if inner_span is None:
-                self.messages.append(
-                    warning(
-                        "shortcodes",
-                        "not-closed",
-                        f"shortcode [{m.name}] not closed: tag removed, text kept",
-                        where=_where(m),
-                    )
-                )
+                self.messages.append(_not_closed(m))
                 return self._bridge(inside(start), inside(end))
             nested = _unnest_su if handler.options.get("nested_underscore") else None
             title = self._title(m, handler)
@@ -625,14 +618,7 @@ class ShortcodeRules:
         # CONVERT
         fallback = handler.options.get("fallback", "unwrap")
         if inner_span is None and handler.options.get("enclosing") and fallback != "keep":
-            self.messages.append(
-                warning(
-                    "shortcodes",
-                    "not-closed",
-                    f"shortcode [{m.name}] not closed: tag removed, text kept",
-                    where=_where(m),
-                )
-            )
+            self.messages.append(_not_closed(m))
             return self._bridge(inside(start), inside(end))
         result = handler.converter(m, content()) if handler.converter else None
         if result is not None:
@@ -695,6 +681,13 @@ class ShortcodeRules:
             if title and not is_button_label(htmllib.unescape(title)):
                 return title
         return ""
+
+
+def _not_closed(m: ShortcodeMatch) -> Message:
+    """The record of an opening tag whose closer never comes: the tag goes, the text after it stays."""
+    return warning(
+        "shortcodes", "not-closed", f"shortcode [{m.name}] not closed: tag removed, text kept", where=_where(m)
+    )
 
 
 def _where(m: ShortcodeMatch) -> str:

@@ -20,7 +20,6 @@ A reader registered as ``"module:attribute"`` is imported when it is first neede
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,12 +70,7 @@ READERS.register("exporter.readers.wxr:READER", "wxr", 30)
 
 def reader_named(name: str) -> Reader:
     """The reader registered as ``name`` (KeyError if there is none), imported on first use."""
-    item = READERS[name]
-    if isinstance(item, str):
-        module, _, attribute = item.partition(":")
-        item = getattr(importlib.import_module(module), attribute)
-        READERS.register(item, name, READERS.priority(name))
-    return item
+    return READERS.load(name)
 
 
 def readers() -> list[Reader]:

@@ -14,7 +14,6 @@ first used, so a run that writes no PDF never imports WeasyPrint. Adding a forma
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,12 +56,7 @@ WRITERS.register("exporter.writers.pdf:PDF_WRITER", "pdf", 20)
 
 def writer_for(name: str) -> Writer:
     """The writer of format ``name`` (KeyError if there is none)."""
-    item = WRITERS[name]
-    if isinstance(item, str):
-        module, _, attribute = item.partition(":")
-        item = getattr(importlib.import_module(module), attribute)
-        WRITERS.register(item, name, WRITERS.priority(name))
-    return item
+    return WRITERS.load(name)
 
 
 def formats() -> tuple[str, ...]:
