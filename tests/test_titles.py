@@ -19,6 +19,7 @@ from exporter.model import RawArticle
 from exporter.naming import is_safe_name
 from exporter.readers.html import read_html
 from exporter.readers.text import read_text
+from exporter.writers.pdf_archival import canonical_xhtml
 from tests.tools import epub_documents, flat, pdfinfo, pdftotext, run_cli, run_epubcheck
 
 MARKED = "Notes on <em>Tidal</em> <b>Power<sup>2</sup></b>"
@@ -259,3 +260,12 @@ def test_a_text_file_title_is_not_html(tmp_path: Path) -> None:
     assert opf_titles(epub) == ["Why a < b and <em>c</em> &amp; d"]
     h1 = re.search(r"<h1[^>]*>(.*?)</h1>", epub_documents(epub)["EPUB/title.xhtml"]).group(1)
     assert h1 == "Why a &lt; b and &lt;em&gt;c&lt;/em&gt; &amp;amp; d"
+
+
+def test_the_archival_source_heading_keeps_the_inline_title() -> None:
+    article = clean(raw(PASSWD_TEXT, PASSWD))
+    page = etree.fromstring(canonical_xhtml(article))
+    assert page.findtext("x:head/x:title", namespaces=NS) == PASSWD_TEXT
+    (h1,) = page.findall(".//x:h1", NS)
+    assert [etree.QName(el).localname for el in h1.iter()] == ["h1", "b"]
+    assert "".join(h1.itertext()) == PASSWD_TEXT
