@@ -12,6 +12,13 @@ Canonical body conventions (the cleaner produces them, the writers render them):
 * Right-to-left runs carry ``lang`` and ``dir="rtl"`` on their element (``p`` or ``span``).
 * Images: ``<img src="KEY" alt="..."/>`` where KEY is the ``Image.key`` of an entry in
   ``Article.images`` (a local file found by the resolver); unresolved images never reach the body.
+
+Titles: ``RawArticle.title`` and ``Article.title`` are plain text, used for everything that names the article
+(metadata, file names, running heads, contents, the manifest, the licence page). A source whose title is HTML
+(a WXR ``<title>``, as WordPress themes print it; a saved page's heading) also gives the markup as is in
+``RawArticle.title_html``; the cleaner reduces it to ``Article.title_html``, an XHTML fragment of inline
+emphasis only (``em strong b i sup sub code small span``; no links, no attribute but ``lang`` and ``dir``),
+which only the article's own heading uses.
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ class RawArticle:
     source_path: Path
     html: str
     title: str
+    """The title as plain text (a title given as HTML is read as a browser shows it: tags gone, entities
+    decoded)."""
     subtitle: str | None = None
     authors: list[str] = field(default_factory=list)
     published: datetime | None = None
@@ -73,6 +82,10 @@ class RawArticle:
     """The site's attachments by post id (shared between the articles of one export)."""
     source_xml: str | None = None
     """The original ``<item>`` XML of a WXR post, kept for archival packaging."""
+    title_html: str | None = None
+    """The title's markup as the source holds it, when the source's title is HTML (a WXR ``<title>``, a saved
+    page's heading); None when the title is plain text (text files, ``<title>``, ``og:title``, file names).
+    Unsanitized: the cleaner makes ``Article.title_html`` of it."""
 
 
 @dataclass
@@ -134,6 +147,7 @@ class Article:
 
     id: str
     title: str
+    """Plain text, white space collapsed: metadata, file names, running heads, contents, the manifest."""
     body: str
     source_path: Path
     subtitle: str | None = None
@@ -152,3 +166,7 @@ class Article:
     source_hash: str = ""
     source_xml: str | None = None
     """The original WXR ``<item>``, attached to archival PDFs."""
+    title_html: str | None = None
+    """The title as sanitized inline XHTML (``<em>``, ``<sup>``...; see the module's notes) for the article's
+    own heading; None when the title has no markup worth keeping (writers then escape ``title``). Its text is
+    ``title``."""

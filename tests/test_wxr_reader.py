@@ -287,14 +287,18 @@ def test_namespace_uri_is_matched_by_pattern(tmp_path, uri, version):
 
 
 def test_entity_escaped_title_and_missing_link(tmp_path):
+    # The title is HTML (themes print it so): an escaped "<history>" in the XML is a tag, which shows nothing;
+    # a "<" meant as a character is escaped once more ("&amp;lt;" in the XML, "&lt;" in the HTML).
     item = _item(5).replace(
-        "<title><![CDATA[A post]]></title>", "<title>Fish &amp; Chips &#8211; a &lt;history&gt;</title>"
+        "<title><![CDATA[A post]]></title>",
+        "<title>Fish &amp; Chips &#8211; a &lt;history&gt; &amp;lt;3&amp;gt;</title>",
     )
     item = item.replace(
         "<link>https://test.example/?p=5</link>", '<guid isPermaLink="false">https://test.example/?p=5</guid>'
     )
     (article,) = iter_wxr(_write(tmp_path, _wxr(item)))
-    assert article.title == "Fish & Chips \u2013 a <history>"
+    assert article.title == "Fish & Chips \u2013 a <3>"
+    assert article.title_html == "Fish & Chips \u2013 a <history> &lt;3&gt;"
     assert article.source_url == "https://test.example/?p=5"
     assert article.language == "en-GB"
     assert article.authors == ["someone"]

@@ -50,7 +50,8 @@ def clean(
     (transforms or TRANSFORMS).apply(doc)
     return Article(
         id=article_id(raw),
-        title=" ".join(raw.title.split()) or raw.source_path.stem,
+        title=doc.title or " ".join(raw.title.split()) or raw.source_path.stem,
+        title_html=doc.title_html,
         body=to_xhtml(doc.tree),
         source_path=raw.source_path,
         subtitle=raw.subtitle,

@@ -2,7 +2,7 @@
 
 The first transforms work on ``html`` (WordPress's own rules are defined on the text: wpautop, block
 delimiters, shortcodes); the ``parse`` transform turns it into the lxml tree ``root``, and every later
-transform works on the tree. Notes, the licence, images and the language are the document's other parts;
+transform works on the tree. The title, notes, the licence, images and the language are the document's other parts;
 ``report`` collects the messages.
 """
 
@@ -35,6 +35,10 @@ class CleanDocument:
     licence: Licence | None = None
     images: list[Image] = field(default_factory=list)
     language: str = "en"
+    title: str = ""
+    """The title's plain text (the ``title`` transform; empty until then)."""
+    title_html: str | None = None
+    """The title as inline XHTML for the article's heading, when its markup keeps any (the ``title`` transform)."""
 
     @property
     def tree(self) -> HtmlElement:

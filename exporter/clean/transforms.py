@@ -21,6 +21,7 @@ from exporter.clean.links import absolutize_links
 from exporter.clean.sanitize import sanitize_with_warnings
 from exporter.clean.structure import demote_h1, drop_empty, expand_details, fix_nesting, wrap_loose_inline
 from exporter.clean.textnodes import make_element
+from exporter.clean.title import clean_title
 from exporter.languages import script
 from exporter.transforms import Transforms
 
@@ -28,6 +29,16 @@ TRANSFORMS = Transforms()
 """The cleaner's transforms. Register your own with ``TRANSFORMS.add(name, priority)``."""
 
 EMPTY_NOTE = "The source holds no text for this article."
+
+
+@TRANSFORMS.add("title", 50)
+def title(doc: CleanDocument) -> None:
+    """The title's plain text; its HTML (a WXR title, a page's heading) reduced to inline emphasis for the heading."""
+    doc.title, doc.title_html = " ".join(doc.raw.title.split()), None
+    if doc.raw.title_html is not None:
+        text, inline = clean_title(doc.raw.title_html)
+        if text:  # else nothing of the markup shows, and the reader's title stands
+            doc.title, doc.title_html = text, inline
 
 
 @TRANSFORMS.add("post-content", 100)

@@ -31,6 +31,7 @@ from exporter.readers.html_body import (
 from exporter.readers.html_meta import PageMeta, humanise, subtitle
 from exporter.readers.registry import Selection
 from exporter.readers.sniff import head_markup
+from exporter.readers.title import html_title_text
 
 # Elements a saved page or a post fragment begins with (after its doctype and comments), for sniffing.
 FIRST_ELEMENTS = frozenset(
@@ -76,6 +77,9 @@ def _read(path: Path, decoded: DecodedText) -> RawArticle:
     source_url = meta.source_url()
     site_name, site_guessed = meta.site_name()
     title, title_el, tail_site = meta.title(scope, container, site_name, how)
+    title_html = title_el.decode_contents() if title_el is not None else None
+    if title_html is not None:
+        title = html_title_text(title_html) or title  # as the heading shows it: "Mark<sup>up</sup>" is "Markup"
     if title is None:
         title = humanise(path.stem)
         warnings.append(warning("read", "title-from-file-name", "title taken from the file name"))
@@ -101,6 +105,7 @@ def _read(path: Path, decoded: DecodedText) -> RawArticle:
         source_path=path,
         html=html,
         title=title,
+        title_html=title_html,
         subtitle=dek,
         authors=meta.authors(scope),
         published=meta.published(scope, warnings),

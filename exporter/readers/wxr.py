@@ -9,7 +9,8 @@ The file is read twice with ``iterparse`` (DTDs, entities and external reference
    others, and nothing for attachments, menu items, revisions, reusable blocks and other site internals.
 
 Namespaces are matched by pattern (``http(s)://wordpress.org/export/1.x/``), never by one fixed URI.
-``content:encoded`` is passed on untouched: the cleaner runs shortcodes and wpautop.
+``content:encoded`` is passed on untouched: the cleaner runs shortcodes and wpautop. ``<title>`` is HTML (themes
+print it so): its text is the title, and its markup goes along for the cleaner to sanitize.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from exporter.readers.decode import decode_head, open_input
 from exporter.readers.html_meta import normalise_language
 from exporter.readers.registry import DEFAULT_STATUSES, DEFAULT_TYPES, Selection
 from exporter.readers.sniff import head_markup
+from exporter.readers.title import html_title_text
 
 # Post types that are site internals, never articles: not yielded, not counted, not accepted in ``types``.
 NON_ARTICLE_TYPES: frozenset[str] = frozenset(
@@ -277,6 +279,11 @@ class _Item:
     meta: list[tuple[str, str]] = field(default_factory=list)
 
     @property
+    def text_title(self) -> str:
+        """The title as a reader sees it: WordPress themes print ``<title>`` as HTML."""
+        return html_title_text(self.title)
+
+    @property
     def post_type(self) -> str:
         return self.wp.get("post_type", "").strip()
 
@@ -372,12 +379,13 @@ def _articles(
         if ptype in NON_ARTICLE_TYPES:
             continue
         if not ptype:
-            yield Skipped(path, item.post_id, item.title, "", status, "no wp:post_type (not a WordPress post item)")
+            reason = "no wp:post_type (not a WordPress post item)"
+            yield Skipped(path, item.post_id, item.text_title, "", status, reason)
         elif ptype not in types:
-            yield Skipped(path, item.post_id, item.title, ptype, status, f"post type {ptype} not exported")
+            yield Skipped(path, item.post_id, item.text_title, ptype, status, f"post type {ptype} not exported")
         elif status not in statuses:
             reason = f"status {status or '(none)'} not exported (use --status)"
-            yield Skipped(path, item.post_id, item.title, ptype, status, reason)
+            yield Skipped(path, item.post_id, item.text_title, ptype, status, reason)
         else:
             yield _article(path, site, item, elem, attachments)
 
@@ -385,9 +393,9 @@ def _articles(
 def _article(path: Path, site: _Site, item: _Item, elem: Element, attachments: Mapping[str, Attachment]) -> RawArticle:
     warnings: list[Message] = []
     slug = _slug(item.wp.get("post_name", ""))
-    title = item.title
-    if not title.strip():
-        title = _humanise(slug) if slug else f"Untitled ({item.post_type} {item.post_id or '?'})"
+    title, title_html = item.text_title, item.title
+    if not title:
+        title, title_html = _humanise(slug) if slug else f"Untitled ({item.post_type} {item.post_id or '?'})", None
         warnings.append(warning("read", "untitled-post", f"the post has no title; used {title!r}"))
     if item.wp.get("post_password", "").strip():
         text = "password-protected post (wp:post_password is set); exported without the password"
@@ -399,6 +407,7 @@ def _article(path: Path, site: _Site, item: _Item, elem: Element, attachments: M
         source_path=path,
         html=item.content,
         title=title,
+        title_html=title_html,
         authors=_authors(item.creator, site.authors, warnings),
         published=_published(item, warnings),
         source_url=item.link or item.guid or None,

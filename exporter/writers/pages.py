@@ -68,8 +68,11 @@ def in_article_language(article: Article, html: str) -> str:
 
 
 def title_block(article: Article) -> str:
-    """The title, subtitle, author, date, site and source as a <header> fragment."""
-    parts = [f'<h1 class="title">{escape(article.title)}</h1>']
+    """The title, subtitle, author, date, site and source as a <header> fragment.
+
+    The heading keeps the title's inline emphasis (``Article.title_html``, made by the cleaner) when it has any.
+    """
+    parts = [f'<h1 class="title">{article.title_html or escape(article.title)}</h1>']
     if article.subtitle:
         parts.append(f'<p class="subtitle">{escape(article.subtitle)}</p>')
     if article.authors:

@@ -264,7 +264,7 @@ def canonical_xhtml(article: Article) -> bytes:
     if article.licence is not None:
         head.append(f'<link rel="license" href="{escape(article.licence.url)}"/>')
     head.append(f'<meta name="dcterms.rights" content="{escape(_licence_statement(article))}"/>')
-    parts = [f'<h1 class="title">{escape(article.title)}</h1>']
+    parts = [f'<h1 class="title">{article.title_html or escape(article.title)}</h1>']
     if article.subtitle:
         parts.append(f'<p class="subtitle">{escape(article.subtitle)}</p>')
     skeleton = (
