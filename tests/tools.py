@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -310,3 +311,71 @@ def words_outside_text_area(
                 f"(text area {left:.1f}–{width - right:.1f}), y {word.y_min:.1f}–{word.y_max:.1f}"
             )
     return problems
+
+
+# ---- ToUnicode CMaps and poppler's warnings -----------------------------------------------------------------
+
+_CMAP_TOKEN_LIMIT = 255
+"""poppler reads a CMap token into a 256-byte buffer: a longer token is cut and its entry is illegal."""
+
+
+def tounicode_problems(path: Path) -> list[str]:
+    """Entries of the PDF's ToUnicode CMaps that the CMap spec or poppler's parser reject.
+
+    Checked: each bfchar/bfrange block holds at most 100 entries, and as many as its count says; every token is
+    a hex string of at most 255 bytes; a source code has 4 hex digits (2 bytes, as the fonts' codespace
+    ``<0000> <ffff>`` says); a destination is non-empty UTF-16BE (a multiple of 4 hex digits) with no unpaired
+    surrogate.
+    """
+    import pikepdf
+
+    problems: list[str] = []
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Dictionary) or "/ToUnicode" not in obj:
+                continue
+            font = str(obj.get("/BaseFont", "?"))
+            text = obj.ToUnicode.read_bytes().decode("latin-1")
+            for count, kind, body in re.findall(r"(\d+)\s+begin(bfchar|bfrange)(.*?)end\2", text, re.DOTALL):
+                tokens = body.split()
+                per = 2 if kind == "bfchar" else 3
+                if int(count) > 100 or len(tokens) != per * int(count):
+                    problems.append(f"{font}: {kind} block of {count} entries holds {len(tokens)} tokens")
+                for token in tokens:
+                    if len(token) > _CMAP_TOKEN_LIMIT or not re.fullmatch(r"<[0-9A-Fa-f]*>", token):
+                        problems.append(f"{font}: {kind} token {token[:40]}… ({len(token)} bytes)")
+                for entry in zip(*[iter(tokens)] * per, strict=False):
+                    *sources, destination = entry
+                    if any(len(s) != 6 for s in sources):
+                        problems.append(f"{font}: {kind} source {' '.join(sources)} is not 2 bytes")
+                    hexdigits = destination[1:-1]
+                    if not hexdigits or len(hexdigits) % 4:
+                        problems.append(f"{font}: {kind} {sources[0]} maps to {destination[:40]}")
+                        continue
+                    try:
+                        bytes.fromhex(hexdigits).decode("utf-16-be")
+                    except (ValueError, UnicodeDecodeError):
+                        problems.append(f"{font}: {kind} {sources[0]} maps to invalid UTF-16 {destination[:40]}")
+    return problems
+
+
+def poppler_warnings(path: Path) -> list[str]:
+    """What ``pdftotext`` and ``pdffonts`` print on stderr for the PDF (nothing, for a clean file)."""
+    lines = []
+    for cmd in (["pdftotext", str(path), os.devnull], ["pdffonts", str(path)]):
+        err = subprocess.run(cmd, capture_output=True, text=True).stderr
+        lines += [f"{cmd[0]}: {line}" for line in err.splitlines() if line.strip()]
+    return lines
+
+
+def hyphenated_words(path: Path) -> list[str]:
+    """The words a PDF hyphenates at a line end, as ``first‐part|rest`` (pdftotext shows the break as U+2010)."""
+    found = []
+    for page in pdftotext(path).split("\f"):
+        lines = page.splitlines()
+        for line, following in itertools.pairwise(lines):
+            head = re.search(r"(\w+)\u2010$", line.rstrip())
+            tail = re.match(r"\s*(\w+)", following)
+            if head and tail:
+                found.append(f"{head.group(1)}|{tail.group(1)}")
+    return found
