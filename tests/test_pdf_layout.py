@@ -151,11 +151,12 @@ def line_gaps(path: Path, first: str) -> list[float]:
 
 
 def test_list_items_and_short_lines_are_not_justified(tmp_path: Path) -> None:
-    long_item = "Listitemstart words then " + "unbreakable" * 4 + " follows"
+    # Code is never hyphenated: the identifier goes whole to the next line, leaving a short first line.
+    code = "<code>" + "an_identifier_" * 5 + "</code>"
     body = (
         f"<p>{FILLER * 3}</p>"
-        f"<ul><li>{long_item}</li></ul>"
-        f"<dl><dt>Termstart</dt><dd>Definitionstart with {'Z' * 10}{'y' * 40} at the end</dd></dl>"
+        f"<ul><li>Listitemstart words then {code} follows</li></ul>"
+        f"<dl><dt>Termstart</dt><dd>Definitionstart with {code} at the end</dd></dl>"
         "<p>Poemstart the first line<br>and a second one<br>a third</p>"
         f"<p>{FILLER * 3}</p>"
     )
