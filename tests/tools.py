@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -197,3 +198,184 @@ def texts(messages: object) -> list[str]:
     for m in messages:  # type: ignore[attr-defined]
         lines.append(str(m if isinstance(m, Message) else Message.from_json(m)))
     return lines
+
+
+# ---- Page layout in a PDF: words inside the text area --------------------------------------------------------
+
+_MM = 72 / 25.4
+_CSS_UNITS = {"mm": _MM, "cm": 10 * _MM, "in": 72.0, "pt": 1.0, "px": 0.75}
+_MARGIN_SIDES = ("top", "right", "bottom", "left")
+
+
+@dataclass(frozen=True)
+class PageMargins:
+    """The page margins (in points) of the right-hand (recto) and left-hand (verso) pages."""
+
+    right_page: tuple[float, float, float, float]
+    """top, right, bottom, left of a right-hand page."""
+    left_page: tuple[float, float, float, float]
+    """top, right, bottom, left of a left-hand page."""
+
+
+def _css_length(text: str) -> float:
+    match = re.fullmatch(r"\s*([\d.]+)\s*(mm|cm|in|pt|px)\s*", text)
+    assert match, f"unreadable length {text!r}"
+    return float(match.group(1)) * _CSS_UNITS[match.group(2)]
+
+
+def paper_margins(paper: str) -> PageMargins:
+    """The margins that ``exporter/styles/paper-<paper>.css`` gives right and left pages, read from the sheet."""
+    css = (ROOT / "exporter" / "styles" / f"paper-{paper}.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    sides: dict[str, dict[str, float]] = {"": {}, ":right": {}, ":left": {}}
+    for selector, body in re.findall(r"@page\s*(:right|:left)?\s*\{([^}]*)\}", css):
+        for name, value in re.findall(r"(margin(?:-\w+)?)\s*:\s*([^;]+);", body):
+            if name == "margin":
+                top, right, bottom, left = _four([_css_length(v) for v in value.split()])
+                sides[selector or ""].update(top=top, right=right, bottom=bottom, left=left)
+            else:
+                sides[selector or ""][name.removeprefix("margin-")] = _css_length(value)
+
+    def page(side: str) -> tuple[float, float, float, float]:
+        merged = {**sides[""], **sides[side]}
+        return tuple(merged[s] for s in _MARGIN_SIDES)  # type: ignore[return-value]
+
+    return PageMargins(page(":right"), page(":left"))
+
+
+def _four(values: list[float]) -> tuple[float, float, float, float]:
+    """CSS's 1–4 value margin shorthand as top, right, bottom, left."""
+    if len(values) == 1:
+        return values[0], values[0], values[0], values[0]
+    if len(values) == 2:
+        return values[0], values[1], values[0], values[1]
+    if len(values) == 3:
+        return values[0], values[1], values[2], values[1]
+    return values[0], values[1], values[2], values[3]
+
+
+@dataclass(frozen=True)
+class PdfWord:
+    """A word as ``pdftotext -bbox`` places it: page number (from 1), text and box in points."""
+
+    page: int
+    text: str
+    x_min: float
+    y_min: float
+    x_max: float
+    y_max: float
+
+
+def pdf_words(path: Path) -> tuple[list[tuple[float, float]], list[PdfWord]]:
+    """Each page's (width, height) and every word with its box, from ``pdftotext -bbox``."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    sizes: list[tuple[float, float]] = []
+    words: list[PdfWord] = []
+    for line in out.splitlines():
+        if page := re.search(r'<page width="([\d.]+)" height="([\d.]+)"', line):
+            sizes.append((float(page.group(1)), float(page.group(2))))
+        elif word := re.search(
+            r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*)</word>', line
+        ):
+            x0, y0, x1, y1 = (float(word.group(i)) for i in range(1, 5))
+            words.append(PdfWord(len(sizes), word.group(5), x0, y0, x1, y1))
+    return sizes, words
+
+
+def words_outside_text_area(
+    path: Path, margins: PageMargins, *, first_page_right: bool = True, tolerance: float = 0.5
+) -> list[str]:
+    """Words of the PDF that cross the left or right edge of the page's text area, or the page's edges.
+
+    The text area is the page less its margins (right-hand pages first, unless ``first_page_right`` is False,
+    as for a right-to-left book). Running heads and page numbers sit in the top and bottom margins by design,
+    so only the page's own top and bottom edges bound a word vertically. Note: pdftotext drops glyphs that lie
+    wholly outside the page, so a word is caught by its part still on the page.
+    """
+    sizes, words = pdf_words(path)
+    problems = []
+    for word in words:
+        width, height = sizes[word.page - 1]
+        right_page = (word.page % 2 == 1) == first_page_right
+        _, right, _, left = margins.right_page if right_page else margins.left_page
+        if (
+            word.x_min < left - tolerance
+            or word.x_max > width - right + tolerance
+            or word.y_min < -tolerance
+            or word.y_max > height + tolerance
+        ):
+            problems.append(
+                f"page {word.page}: {word.text!r} at x {word.x_min:.1f}–{word.x_max:.1f} "
+                f"(text area {left:.1f}–{width - right:.1f}), y {word.y_min:.1f}–{word.y_max:.1f}"
+            )
+    return problems
+
+
+# ---- ToUnicode CMaps and poppler's warnings -----------------------------------------------------------------
+
+_CMAP_TOKEN_LIMIT = 255
+"""poppler reads a CMap token into a 256-byte buffer: a longer token is cut and its entry is illegal."""
+
+
+def tounicode_problems(path: Path) -> list[str]:
+    """Entries of the PDF's ToUnicode CMaps that the CMap spec or poppler's parser reject.
+
+    Checked: each bfchar/bfrange block holds at most 100 entries, and as many as its count says; every token is
+    a hex string of at most 255 bytes; a source code has 4 hex digits (2 bytes, as the fonts' codespace
+    ``<0000> <ffff>`` says); a destination is non-empty UTF-16BE (a multiple of 4 hex digits) with no unpaired
+    surrogate.
+    """
+    import pikepdf
+
+    problems: list[str] = []
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Dictionary) or "/ToUnicode" not in obj:
+                continue
+            font = str(obj.get("/BaseFont", "?"))
+            text = obj.ToUnicode.read_bytes().decode("latin-1")
+            for count, kind, body in re.findall(r"(\d+)\s+begin(bfchar|bfrange)(.*?)end\2", text, re.DOTALL):
+                tokens = body.split()
+                per = 2 if kind == "bfchar" else 3
+                if int(count) > 100 or len(tokens) != per * int(count):
+                    problems.append(f"{font}: {kind} block of {count} entries holds {len(tokens)} tokens")
+                for token in tokens:
+                    if len(token) > _CMAP_TOKEN_LIMIT or not re.fullmatch(r"<[0-9A-Fa-f]*>", token):
+                        problems.append(f"{font}: {kind} token {token[:40]}… ({len(token)} bytes)")
+                for entry in zip(*[iter(tokens)] * per, strict=False):
+                    *sources, destination = entry
+                    if any(len(s) != 6 for s in sources):
+                        problems.append(f"{font}: {kind} source {' '.join(sources)} is not 2 bytes")
+                    hexdigits = destination[1:-1]
+                    if not hexdigits or len(hexdigits) % 4:
+                        problems.append(f"{font}: {kind} {sources[0]} maps to {destination[:40]}")
+                        continue
+                    try:
+                        bytes.fromhex(hexdigits).decode("utf-16-be")
+                    except (ValueError, UnicodeDecodeError):
+                        problems.append(f"{font}: {kind} {sources[0]} maps to invalid UTF-16 {destination[:40]}")
+    return problems
+
+
+def poppler_warnings(path: Path) -> list[str]:
+    """What ``pdftotext`` and ``pdffonts`` print on stderr for the PDF (nothing, for a clean file)."""
+    lines = []
+    for cmd in (["pdftotext", str(path), os.devnull], ["pdffonts", str(path)]):
+        err = subprocess.run(cmd, capture_output=True, text=True).stderr
+        lines += [f"{cmd[0]}: {line}" for line in err.splitlines() if line.strip()]
+    return lines
+
+
+def hyphenated_words(path: Path) -> list[str]:
+    """The words a PDF hyphenates at a line end, as ``first‐part|rest`` (pdftotext shows the break as U+2010)."""
+    found = []
+    for page in pdftotext(path).split("\f"):
+        lines = page.splitlines()
+        for line, following in itertools.pairwise(lines):
+            head = re.search(r"(\w+)\u2010$", line.rstrip())
+            tail = re.match(r"\s*(\w+)", following)
+            if head and tail:
+                found.append(f"{head.group(1)}|{tail.group(1)}")
+    return found

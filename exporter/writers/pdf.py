@@ -31,7 +31,7 @@ from exporter.messages import Message, Reporter, warning
 from exporter.model import Article, Image
 from exporter.resources import Resolver
 from exporter.transforms import Transforms
-from exporter.writers import pages, pdf_archival, stylesheet, weasyprint_pages
+from exporter.writers import hyphenation, pages, pdf_archival, pdf_cmaps, stylesheet, weasyprint_pages
 from exporter.writers.document import BookBody
 from exporter.writers.registry import WriteOptions
 
@@ -257,6 +257,12 @@ def _alt_text(doc: BookBody) -> None:
     doc.report.extend(pdf_archival.fill_alt_text(doc.root, variant=doc.options.variant))
 
 
+@PDF_TRANSFORMS.add("no-hyphens", 500)
+def _no_hyphens(doc: BookBody) -> None:
+    """Words with digits or inner capitals ("HTML5", "ACCESSIBILITY", "WordPress") are kept from hyphenation."""
+    hyphenation.mark_unhyphenated(doc.root)
+
+
 @PDF_TRANSFORMS.add("line-blocks", 900)
 def _line_block_index(doc: BookBody) -> None:
     """Blocks of lines get a ``data-b`` index so that a later layout pass can relax their orphans rule."""
@@ -327,6 +333,11 @@ def _render(html: str, fetcher: Any, paper: str) -> Any:
     weasyprint = _weasyprint()
     document = weasyprint.HTML(string=html, url_fetcher=fetcher)
     return document.render(stylesheets=_stylesheets(paper), font_config=_font_config())
+
+
+def _finish(document: Any, pdf: Any) -> None:
+    """WeasyPrint's finisher: the ToUnicode CMaps made legal for poppler (see :mod:`pdf_cmaps`)."""
+    pdf_cmaps.repair_to_unicode(pdf)
 
 
 def _fetch_messages(fetcher: Any, logged: list[str]) -> list[Message]:
@@ -414,7 +425,7 @@ def write_pdf(
         document, away = _layout(
             lambda: _document_html(article, body), _line_blocks(body), _footnote_floats(body), fetcher, paper
         )
-        data = document.write_pdf(pdf_variant=variant)
+        data = document.write_pdf(pdf_variant=variant, finisher=_finish)
     sources = pdf_archival.source_files([article]) if variant == "pdf/a-3b" else []
     data = pdf_archival.finish(data, pdf_archival.article_metadata(article), variant, sources)
     path.write_bytes(data)
@@ -481,7 +492,7 @@ def write_pdf_bundle(
     floats = sum(_footnote_floats(body) for body in bodies)
     with _LogCapture() as logged:
         document, away = _layout(lambda: _bundle_html(title, articles, bodies), blocks, floats, fetcher, paper)
-        data = document.write_pdf(pdf_variant=variant)
+        data = document.write_pdf(pdf_variant=variant, finisher=_finish)
     sources = pdf_archival.source_files(articles, bundle=True) if variant == "pdf/a-3b" else []
     data = pdf_archival.finish(data, pdf_archival.bundle_metadata(title, articles), variant, sources)
     path.write_bytes(data)
