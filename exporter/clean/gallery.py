@@ -79,7 +79,8 @@ def registry_for(raw: RawArticle) -> Registry | None:
 GALLERY = "gallery"
 ITEM = "gallery-item"
 MISSING = "gallery-missing"
-CLASSES = frozenset({GALLERY, ITEM, MISSING})
+REPEATED = "gallery-repeated"
+CLASSES = frozenset({GALLERY, ITEM, MISSING, REPEATED})
 """The classes of the canonical gallery markup (kept by the sanitizer and the serializer)."""
 
 _SPACES = re.compile(r"\s+")
@@ -115,13 +116,19 @@ def separate_file_button(html: str) -> str:
     return _FILE_BUTTON.sub(lambda m: f" ({m.group(1)}{m.group(2)}{m.group(3)})", html)
 
 
-def canonical_galleries(root: HtmlElement) -> None:
+def canonical_galleries(root: HtmlElement) -> int:
     """Rewrite every gallery container (class ``gallery``) as the canonical figure of figures.
 
     Each image becomes an item with its caption (the ``figcaption`` or ``dd`` of the list item, figure or
     definition list that holds it); links around images (to attachment pages or the full-size file) are
     unwrapped; the gallery's own caption follows the items. Text outside any item is kept after them.
+
+    A gallery showing exactly the images and captions of an earlier one (WordPress's ``[gallery]`` with other
+    ``columns``, say) becomes one line saying so, keeping its own caption: a book has no use for the layout
+    variants. Returns how many galleries were such repeats.
     """
+    seen: set[tuple[str, ...]] = set()
+    repeated = 0
     for container in [el for el in root.iter("figure", "ul", "div") if _has_class(el, GALLERY)]:
         if container.getparent() is None or any(_has_class(a, GALLERY) for a in container.iterancestors()):
             continue  # a gallery inside a gallery is read as part of the outer one
@@ -137,9 +144,14 @@ def canonical_galleries(root: HtmlElement) -> None:
             _detach(img)
             figure.append(img)
             if caption is not None:
-                figure.append(_as_figcaption(caption))
+                caption = _as_figcaption(caption)
             if item is not img:
                 _detach(item)
+                if leftover := " ".join(item.text_content().split()):  # text of the item beside image and caption
+                    figure.append(lxml.html.Element("p"))
+                    figure[-1].text = leftover
+            if caption is not None:
+                figure.append(caption)
             gallery.append(figure)
         own = [c for c in container if c.tag == "figcaption"]
         for caption in own:
@@ -153,6 +165,30 @@ def canonical_galleries(root: HtmlElement) -> None:
             gallery.append(caption)
         gallery.tail = container.tail
         container.getparent().replace(container, gallery)
+        items = tuple(lxml.html.tostring(item, encoding="unicode") for item in gallery if _has_class(item, ITEM))
+        if items and items in seen:
+            repeated += 1
+            gallery.getparent().replace(gallery, _repeat_line(gallery, len(items)))
+        seen.add(items)
+    return repeated
+
+
+def _repeat_line(gallery: HtmlElement, count: int) -> HtmlElement:
+    """The line standing for a gallery that shows again the images (and captions) of one above it."""
+    line = lxml.html.Element("p")
+    line.set("class", REPEATED)
+    line.text = f"[Gallery: the same {count} image{'s' if count != 1 else ''} as above]"
+    line.tail = gallery.tail
+    last: HtmlElement | None = None
+    for other in [el for el in gallery if not _has_class(el, ITEM)]:
+        _append_text(line, last, " ")
+        for part in _inline_parts(other):
+            if isinstance(part, str):
+                _append_text(line, last, part)
+            else:
+                line.append(part)
+                last = part
+    return line
 
 
 def collapse_missing(root: HtmlElement) -> int:

@@ -74,8 +74,14 @@ def parse(doc: CleanDocument) -> None:
 
 @TRANSFORMS.add("galleries", 460)
 def galleries(doc: CleanDocument) -> None:
-    """Every gallery (shortcode, block, rendered) becomes one figure of figures, each image with its caption."""
-    canonical_galleries(doc.tree)
+    """Every gallery (shortcode, block, rendered) becomes one figure of figures, each image with its caption; a
+    repeat of a gallery above is one line."""
+    if count := canonical_galleries(doc.tree):
+        doc.report.info(
+            "images",
+            "gallery-repeated",
+            f"{count} galler{'ies' if count != 1 else 'y'} showing the same images as one above: one line each",
+        )
 
 
 @TRANSFORMS.add("details", 500)
