@@ -179,15 +179,7 @@ def _repeat_line(gallery: HtmlElement, count: int) -> HtmlElement:
     line.set("class", REPEATED)
     line.text = f"[Gallery: the same {count} image{'s' if count != 1 else ''} as above]"
     line.tail = gallery.tail
-    last: HtmlElement | None = None
-    for other in [el for el in gallery if not _has_class(el, ITEM)]:
-        _append_text(line, last, " ")
-        for part in _inline_parts(other):
-            if isinstance(part, str):
-                _append_text(line, last, part)
-            else:
-                line.append(part)
-                last = part
+    _own_caption(line, None, gallery)
     return line
 
 
@@ -221,21 +213,9 @@ def collapse_missing(root: HtmlElement) -> int:
                 continue
             _append_text(line, last, separator)
             separator = "; "
-            for part in parts:
-                if isinstance(part, str):
-                    _append_text(line, last, part)
-                else:
-                    line.append(part)
-                    last = part
+            last = _extend(line, last, parts)
         _append_text(line, last, "]")
-        for other in [el for el in gallery if not _has_class(el, ITEM)]:
-            _append_text(line, last, " ")
-            for part in _inline_parts(other):
-                if isinstance(part, str):
-                    _append_text(line, last, part)
-                else:
-                    line.append(part)
-                    last = part
+        last = _own_caption(line, last, gallery)
         line.tail = gallery.tail
         gallery.getparent().replace(gallery, line)
         collapsed += 1
@@ -314,6 +294,25 @@ def _strip_ends(parts: list[str | HtmlElement]) -> list[str | HtmlElement]:
     if parts and isinstance(parts[-1], str):
         parts[-1] = parts[-1].rstrip()
     return parts
+
+
+def _extend(line: HtmlElement, last: HtmlElement | None, parts: list[str | HtmlElement]) -> HtmlElement | None:
+    """Append text and inline elements to ``line`` after its child ``last``; returns the new last child."""
+    for part in parts:
+        if isinstance(part, str):
+            _append_text(line, last, part)
+        else:
+            line.append(part)
+            last = part
+    return last
+
+
+def _own_caption(line: HtmlElement, last: HtmlElement | None, gallery: HtmlElement) -> HtmlElement | None:
+    """The gallery's own caption (and any text beside its items) at the end of ``line``."""
+    for other in [el for el in gallery if not _has_class(el, ITEM)]:
+        _append_text(line, last, " ")
+        last = _extend(line, last, _inline_parts(other))
+    return last
 
 
 def _append_text(parent: HtmlElement, last: HtmlElement | None, text: str) -> None:
