@@ -51,6 +51,8 @@ MAX_IMAGE_BYTES = 50 * 1024 * 1024
 MAX_URL_SHOWN = 200
 
 _UPLOADS = re.compile(r"/wp-content/uploads/(.+)$")
+_WPCOM_FILES = re.compile(r"^[a-z0-9-]+\.files\.wordpress\.com$")
+"""A WordPress.com site's uploads host: ``https://SITE.files.wordpress.com/Y/M/x.jpg`` is ``uploads/Y/M/x.jpg``."""
 _SPACE = re.compile(r"\s+")
 
 
@@ -162,7 +164,7 @@ class Resolver:
             return None
         scheme = url_scheme(url)
         parts = urlsplit(as_browser_reads(url))
-        mapped = self._media_copy(parts.path) if scheme in LOCAL_SCHEMES | WEB_SCHEMES else None
+        mapped = self._media_copy(parts.path, parts.netloc) if scheme in LOCAL_SCHEMES | WEB_SCHEMES else None
         if mapped is not None:
             return mapped
         host = parts.netloc if scheme in LOCAL_SCHEMES else ""
@@ -192,14 +194,19 @@ class Resolver:
             return Refusal(url, "refused file outside the input folder", "outside-input")
         return None
 
-    def _media_copy(self, url_path: str) -> Path | None:
-        """The --media copy of a ``…/wp-content/uploads/…`` URL, when it exists inside --media."""
+    def _media_copy(self, url_path: str, host: str = "") -> Path | None:
+        """The --media copy of a ``…/wp-content/uploads/…`` URL (or of a WordPress.com upload,
+        ``SITE.files.wordpress.com/…``), when it exists inside --media."""
         if self.media_dir is None:
             return None
         m = _UPLOADS.search(unquote(url_path))
-        if not m:
+        if m:
+            relative = m.group(1)
+        elif _WPCOM_FILES.match(host.lower()) and url_path.strip("/"):
+            relative = unquote(url_path).lstrip("/")
+        else:
             return None
-        cand = self.media_dir / m.group(1)
+        cand = self.media_dir / relative
         return cand.resolve() if self.is_allowed(cand) else None
 
 

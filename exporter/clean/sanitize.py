@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, Tag
 from lxml import etree
 from lxml.html import HtmlElement
 
+from exporter.clean.gallery import CLASSES as GALLERY_CLASSES
 from exporter.messages import Message, warning
 from exporter.resources import shown
 from exporter.urls import IMAGE_ONLY_SCHEMES, LINK_SCHEMES, is_safe_link
@@ -45,11 +46,15 @@ ATTRIBUTES = {
     "sup": {"data-note"},
     "colgroup": {"span"},
 }
-CLASSES = {"sup": {"reference", "noteref", "citation"}, "hr": {"page-break"}}
+CLASSES = {
+    "sup": {"reference", "noteref", "citation"},
+    "hr": {"page-break"},
+    **{tag: {"gallery"} for tag in ("figure", "ul", "div")},  # gallery containers (clean/gallery.py)
+}
 MAX_REFERENCE_WARNINGS = 20
 # Characters XML 1.0 forbids (C0 controls but tab/newline/return, lone surrogates, U+FFFE/U+FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-OUR_CLASSES = frozenset({"citation", "noteref", "image-missing", "page-break", "empty-note"})
+OUR_CLASSES = frozenset({"citation", "noteref", "image-missing", "page-break", "empty-note", *GALLERY_CLASSES})
 
 
 def sanitize_html(html: str) -> str:

@@ -13,6 +13,7 @@ from exporter.clean.citations import mark_citations, unlink_dangling
 from exporter.clean.direction import language_of_text, mark_rtl
 from exporter.clean.document import CleanDocument
 from exporter.clean.footnotes import extract_footnotes
+from exporter.clean.gallery import canonical_galleries, collapse_missing, mark_galleries, separate_file_button
 from exporter.clean.handlers import apply_shortcodes
 from exporter.clean.images import resolve_images
 from exporter.clean.labels import drop_image_labels
@@ -62,6 +63,12 @@ def shortcodes(doc: CleanDocument) -> None:
     doc.report.extend(messages)
 
 
+@TRANSFORMS.add("media-blocks", 350)
+def media_blocks(doc: CleanDocument) -> None:
+    """Gallery containers marked for the sanitizer; a file block's download button set apart from its link."""
+    doc.html = separate_file_button(mark_galleries(doc.html))
+
+
 @TRANSFORMS.add("sanitize", 400)
 def sanitize(doc: CleanDocument) -> None:
     """The allowlist sanitizer (nh3): scripts, frames, styles and unsafe URLs go, each named."""
@@ -74,6 +81,18 @@ def parse(doc: CleanDocument) -> None:
     """The text becomes a tree; every later transform works on the tree."""
     doc.root = lxml.html.fragment_fromstring(doc.html or "<p></p>", create_parent="div")
     doc.html = ""
+
+
+@TRANSFORMS.add("galleries", 460)
+def galleries(doc: CleanDocument) -> None:
+    """Every gallery (shortcode, block, rendered) becomes one figure of figures, each image with its caption; a
+    repeat of a gallery above is one line."""
+    if count := canonical_galleries(doc.tree):
+        doc.report.info(
+            "images",
+            "gallery-repeated",
+            f"{count} galler{'ies' if count != 1 else 'y'} showing the same images as one above: one line each",
+        )
 
 
 @TRANSFORMS.add("details", 500)
@@ -124,6 +143,17 @@ def images(doc: CleanDocument) -> None:
     """Each image served from the allowed folders, or replaced by its alt text and named."""
     doc.images, messages = resolve_images(doc.tree, doc.resolver, doc.raw.base_dir, source_path=doc.raw.source_path)
     doc.report.extend(messages)
+
+
+@TRANSFORMS.add("gallery-missing", 610)
+def gallery_missing(doc: CleanDocument) -> None:
+    """A gallery with none of its images left becomes one line that counts them and keeps their captions."""
+    if count := collapse_missing(doc.tree):
+        doc.report.info(
+            "images",
+            "gallery-missing",
+            f"{count} galler{'ies' if count != 1 else 'y'} with no image found: each is one line keeping its captions",
+        )
 
 
 @TRANSFORMS.add("language", 700)

@@ -233,8 +233,39 @@ def _uid(key: str) -> str:
     return "img-" + re.sub(r"[^A-Za-z0-9_-]", "-", key.split("/")[-1])
 
 
-def _page(file_name: str, title: str, content: str, language: str) -> epub.EpubHtml:
-    page = epub.EpubHtml(title=title, file_name=file_name, lang=language, direction=_direction(language))
+class XhtmlPage(epub.EpubHtml):
+    """A content document we serialize ourselves, never pretty-printed: whitespace is the body's own.
+
+    ebooklib indents the XHTML it writes, which changes the text of every ``<pre>`` (a blank line and eight
+    spaces before a code block). Here the body markup is parsed once and written out as it is.
+    """
+
+    body_markup: str = ""
+    """The markup of the ``<body>`` (HTML or XHTML; serialized as XHTML)."""
+
+    def get_content(self, default: bytes | None = None) -> bytes:
+        """The whole XHTML document: declaration, doctype, head (title, style sheets), body."""
+        body = lxml.html.fragment_fromstring(self.body_markup, create_parent="body")
+        attrs = f' lang="{escape(self.lang)}" xml:lang="{escape(self.lang)}"' if self.lang else ""
+        if self.direction:
+            attrs += f' dir="{escape(self.direction)}"'
+        links = "".join(
+            f'<link href="{escape(link["href"])}" rel="{escape(link.get("rel", "stylesheet"))}"'
+            f' type="{escape(link.get("type", "text/css"))}"/>'
+            for link in self.get_links()
+        )
+        document = (
+            f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"{attrs}>'
+            f"<head><title>{escape(self.title, quote=False)}</title>{links}</head>"
+            f"{etree.tostring(body, method='xml', encoding='unicode')}</html>"
+        )
+        root = etree.fromstring(document, etree.XMLParser(resolve_entities=False, no_network=True))  # well-formed
+        return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def _page(file_name: str, title: str, content: str, language: str) -> XhtmlPage:
+    page = XhtmlPage(title=title, file_name=file_name, lang=language, direction=_direction(language))
+    page.body_markup = content
     page.content = f"<html><head><title>{escape(title)}</title></head><body>{content}</body></html>"
     return page
 

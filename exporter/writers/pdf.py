@@ -271,6 +271,15 @@ def _line_block_index(doc: BookBody) -> None:
         el.set("data-b", f"{prefix}{index}")
 
 
+@PDF_TRANSFORMS.add("pre-newline", 950)
+def _pre_newline(doc: BookBody) -> None:
+    """A code block whose text starts with a line break keeps it: the HTML parser WeasyPrint uses drops the one
+    line break right after ``<pre>``, so such a block is written with one more (as HTML serializers do)."""
+    for pre in doc.root.iter("pre"):
+        if pre.text and pre.text.startswith("\n"):
+            pre.text = "\n" + pre.text
+
+
 def _body(article: Article, report: Reporter, options: WriteOptions, part: int | None = None) -> Any:
     """The article's body as a tree ready for print: the PDF transforms applied."""
     doc = BookBody.of(article, report, options, part)
