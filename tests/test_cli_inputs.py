@@ -103,7 +103,11 @@ def test_stdin_usage_errors(tmp_path: Path) -> None:
             b"",
             "error: --name: names the article read from standard input; give - as an input",
         ),
-        (("export", "-", "--name", "!!!", "-o", out), GOOD.encode(), "error: --name: '!!!' has no letter or digit"),
+        (
+            ("export", "-", "--name", "!!!", "-o", out),
+            GOOD.encode(),
+            "error: --name: '!!!' has no ASCII letter or digit for a file name",
+        ),
     ]
     for args, data, line in cases:
         proc = run_piped(data, *args)
