@@ -15,7 +15,7 @@ from exporter.errors import ExporterError, UsageError
 from exporter.messages import Message, by_stage
 from exporter.naming import FALLBACK, slugify
 from exporter.pipeline import Options, check_options
-from exporter.readers.dispatch import STDIN, Input, StdinInput, stdin_reader
+from exporter.readers.dispatch import STDIN, Input, StdinInput, sniffed_reader
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -125,7 +125,7 @@ def _read_stdin(name: str | None) -> StdinInput:
     data = stream.buffer.read()
     if not data.strip():
         raise UsageError("standard input is empty", STDIN)
-    reader = stdin_reader(data)
+    reader = sniffed_reader(data)
     if name is not None and reader is not None and reader.name == "wxr":
         raise UsageError("standard input is a WordPress export (WXR): its posts are named by their slugs", "--name")
     return StdinInput(data, slugify(name) if name is not None else None)

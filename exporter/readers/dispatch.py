@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ __all__ = [
     "expand_inputs",
     "read_file",
     "reader_for",
+    "sniffed_reader",
     "suffixes",
     "unsupported_files",
 ]
@@ -114,9 +116,9 @@ def reader_for(path: Path) -> Reader:
             head = handle.read(SNIFF_BYTES)
         except OSError as exc:
             raise InputError(f"cannot read file ({exc.strerror or exc})", path) from None
-    for reader in registered:
-        if head.strip() and reader.sniff(head):
-            return reader
+    sniffed = sniffed_reader(head)
+    if sniffed is not None:
+        return sniffed
     known = ", ".join(suffixes())
     raise InputError(f"unsupported file type '{suffix or '(none)'}' (expected {known})", path)
 
@@ -141,31 +143,23 @@ def count_items(path: Input, statuses: frozenset[str] = DEFAULT_STATUSES, types:
         return 1
 
 
-def stdin_reader(data: bytes) -> Reader | None:
-    """The reader whose ``sniff`` claims standard input's first bytes (None when none does)."""
+def sniffed_reader(data: bytes) -> Reader | None:
+    """The first reader, in priority order, whose ``sniff`` claims these first bytes (None for none, or blank)."""
     head = data[:SNIFF_BYTES]
     return next((r for r in readers() if head.strip() and r.sniff(head)), None)
 
 
-class _spooled:
-    """A context giving the file to read: a path as it is, standard input's bytes written to a private temporary
-    file (no suffix, so its reader is chosen by sniffing; named by --name, for a title taken from the file name)."""
-
-    def __init__(self, source: Input) -> None:
-        self.source = source
-        self.folder: tempfile.TemporaryDirectory[str] | None = None
-
-    def __enter__(self) -> Path:
-        if isinstance(self.source, Path):
-            return self.source
-        self.folder = tempfile.TemporaryDirectory(prefix="exporter-stdin-")
-        path = Path(self.folder.name) / (self.source.name or "untitled")
-        path.write_bytes(self.source.data)
-        return path
-
-    def __exit__(self, *exc: object) -> None:
-        if self.folder is not None:
-            self.folder.cleanup()
+@contextmanager
+def _spooled(source: Input) -> Iterator[Path]:
+    """The file to read: a path as it is; standard input's bytes written to a private temporary file with no
+    suffix (so its reader is chosen by sniffing), named by --name (for a title taken from the file name)."""
+    if isinstance(source, Path):
+        yield source
+        return
+    with tempfile.TemporaryDirectory(prefix="exporter-stdin-") as folder:
+        path = Path(folder) / (source.name or "untitled")
+        path.write_bytes(source.data)
+        yield path
 
 
 def _read_stdin(source: StdinInput, selection: Selection) -> Iterator[RawArticle | Skipped]:
