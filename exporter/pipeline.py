@@ -151,6 +151,13 @@ def named_raw(paths: list[Input], options: Options | None = None) -> Iterator[tu
         yield item, (names.take(output_slug(item)) if isinstance(item, RawArticle) else None)
 
 
+def skipped_files(paths: list[Input], options: Options, *, writing: bool = True) -> list[tuple[Path, str]]:
+    """The files of unsupported types left out of the input folders, with the reason. The media folder and (when
+    ``writing``: export, not inspect) the output folder are no inputs: their files are not listed when they lie
+    inside an input folder."""
+    return unsupported_files(paths, besides=(options.media_dir, options.output_dir if writing else None))
+
+
 def count_raw(paths: list[Input], options: Options) -> int:
     """How many items the run will have (articles and unreadable inputs), for progress lines."""
     return sum(
@@ -362,7 +369,7 @@ def run_export(paths: list[Input], options: Options, progress: Progress | None =
     shutil.rmtree(options.tmp_dir, ignore_errors=True)  # partial files of a killed run
     options.tmp_dir.mkdir()
     previous = _previous(options)
-    skipped_files = unsupported_files(paths)
+    unsupported = skipped_files(paths, options)
     total = count_raw(paths, options)
     results: dict[int, ItemResult] = {}
     articles: dict[int, Article] = {}
@@ -377,7 +384,7 @@ def run_export(paths: list[Input], options: Options, progress: Progress | None =
         if progress:
             progress(done, max(total, done), result)
         if time.monotonic() - last_manifest >= MANIFEST_EVERY:
-            write_manifest(options.output_dir, [results[i] for i in sorted(results)], options.bundle, skipped_files)
+            write_manifest(options.output_dir, [results[i] for i in sorted(results)], options.bundle, unsupported)
             last_manifest = time.monotonic()
 
     stubs: dict[int, ItemResult] = {}
@@ -416,7 +423,7 @@ def run_export(paths: list[Input], options: Options, progress: Progress | None =
         ordered = [results[i] for i in sorted(results)]
         if options.bundle and articles:
             _write_bundle(options, [(results[i], articles[i]) for i in sorted(articles)])
-        write_manifest(options.output_dir, ordered, options.bundle, skipped_files)
+        write_manifest(options.output_dir, ordered, options.bundle, unsupported)
     finally:
         shutil.rmtree(options.tmp_dir, ignore_errors=True)
     if options.bag:

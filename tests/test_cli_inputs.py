@@ -205,6 +205,24 @@ def test_unsupported_files_are_counted_and_named(tmp_path: Path) -> None:
     assert f"{src / 'notes.md'}: skipped (unsupported file type '.md')" in run_cli("inspect", src).stdout
 
 
+def test_media_and_output_folders_inside_the_input_are_not_counted(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "uploads").mkdir(parents=True)
+    (src / "post.txt").write_text(GOOD)
+    (src / "notes.md").write_bytes(b"x")
+    (src / "uploads" / "photo.png").write_bytes(b"x")
+    for _ in range(2):  # the second run finds the first run's books and manifest in in/books
+        proc = run_cli("export", src, "--media", src / "uploads", "-o", src / "books", "-f", "epub")
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr.splitlines()[-1] == f"1 exported; 1 unsupported file(s) skipped; output in {src / 'books'}/"
+    inspected = json.loads(run_cli("inspect", "--json", "--media", src / "uploads", src).stdout)
+    assert sorted(Path(s["path"]).name for s in inspected["skipped_files"]) == [
+        "a-good-title.epub",
+        "manifest.json",
+        "notes.md",
+    ]
+
+
 # ---- 13. the summary line --------------------------------------------------------------------------------
 
 

@@ -10,8 +10,7 @@ import click
 
 from exporter.commands.common import check_usage, echo_messages, echo_skipped_files, fail, names, selection_options
 from exporter.errors import ExporterError
-from exporter.pipeline import FORMATS, ItemResult, Options, run_export
-from exporter.readers.dispatch import unsupported_files
+from exporter.pipeline import FORMATS, ItemResult, Options, run_export, skipped_files
 from exporter.writers.pdf import PAPERS
 from exporter.writers.pdf_archival import VARIANTS
 from exporter.writers.registry import formats
@@ -135,9 +134,9 @@ def export(
     if name is not None and bundle is not None:
         raise click.BadParameter("cannot be combined with --bundle (the bundle is named by its title)", "--name")
     paths = check_usage(inputs, name, options)
-    skipped_files = unsupported_files(paths)
+    unsupported = skipped_files(paths, options)
     if verbose:
-        echo_skipped_files(skipped_files, err=True)
+        echo_skipped_files(unsupported, err=True)
 
     def progress(n: int, total: int, result: ItemResult) -> None:
         if result.error is not None:
@@ -158,11 +157,11 @@ def export(
         raise click.ClickException(f"{output_dir}: cannot write output ({exc.strerror or exc})") from None
     except ExporterError as exc:
         fail(exc)
-    click.echo(summary_line(results, options, len(skipped_files)), err=True)
+    click.echo(summary_line(results, options, len(unsupported)), err=True)
     sys.exit(1 if any(r.error is not None for r in results) else 0)
 
 
-def summary_line(results: Sequence[ItemResult], options: Options, skipped_files: int = 0) -> str:
+def summary_line(results: Sequence[ItemResult], options: Options, unsupported: int = 0) -> str:
     """The run in one line: counts first, then what was skipped, the output folder, and the failed items' names.
 
     ``3 exported, 67 unchanged, 1 failed; 2 skipped by status or type; 4 unsupported file(s) skipped;
@@ -182,8 +181,8 @@ def summary_line(results: Sequence[ItemResult], options: Options, skipped_files:
     skipped = sum(1 for r in results if r.skipped is not None)
     if skipped:
         parts.append(f"{skipped} skipped by status or type")
-    if skipped_files:
-        parts.append(f"{skipped_files} unsupported file(s) skipped")
+    if unsupported:
+        parts.append(f"{unsupported} unsupported file(s) skipped")
     parts.append(f"output in {options.output_dir}/")
     if failed:
         named = (f"{r.source_path} ({r.title})" if r.title else r.source_path for r in failed)

@@ -16,8 +16,7 @@ from exporter.commands.common import check_usage, echo_messages, names, records,
 from exporter.errors import ExporterError
 from exporter.messages import Message, by_stage, error
 from exporter.model import Article, Skipped
-from exporter.pipeline import FORMATS, Options, clean_raw, named_raw
-from exporter.readers.dispatch import unsupported_files
+from exporter.pipeline import FORMATS, Options, clean_raw, named_raw, skipped_files
 from exporter.writers.registry import writer_for
 
 
@@ -51,9 +50,9 @@ def inspect(
         types=names(types, "--type"),
     )
     paths = check_usage(inputs, name, options)
-    skipped_files = unsupported_files(paths)
+    unsupported = skipped_files(paths, options, writing=False)
     if not as_json:
-        for path, reason in skipped_files:
+        for path, reason in unsupported:
             click.echo(f"{path}: skipped ({reason})")
     items: list[dict[str, object]] = []
     failed = 0
@@ -90,7 +89,7 @@ def inspect(
                     echo_messages(Message.from_json(m) for m in entry["warnings"])  # type: ignore[attr-defined]
         items.append(entry)
     if as_json:
-        skipped = [{"path": str(p), "reason": reason} for p, reason in skipped_files]
+        skipped = [{"path": str(p), "reason": reason} for p, reason in unsupported]
         document = {"tool": f"exporter {__version__}", "items": items, "skipped_files": skipped}
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     sys.exit(1 if failed else 0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,16 +90,18 @@ def expand_inputs(inputs: list[Input]) -> list[Input | InputError]:
     return out
 
 
-def unsupported_files(inputs: list[Input]) -> list[tuple[Path, str]]:
+def unsupported_files(inputs: list[Input], besides: Iterable[Path | None] = ()) -> list[tuple[Path, str]]:
     """The files inside the input folders that ``expand_inputs`` leaves out (no reader claims their suffix), each
-    with the reason; hidden files are not listed. Files named on the command line are never left out."""
+    with the reason. Hidden files, and files inside the ``besides`` folders (the media and output folders, which
+    are no inputs), are not listed. Files named on the command line are never left out."""
     known = suffixes()
+    others = [b.resolve() for b in besides if b is not None]
     return [
         (p, f"unsupported file type '{p.suffix.lower() or '(none)'}'")
         for path in inputs
         if isinstance(path, Path) and path.is_dir()
         for p in _folder_files(path)
-        if p.suffix.lower() not in known
+        if p.suffix.lower() not in known and not any(p.resolve().is_relative_to(o) for o in others)
     ]
 
 
