@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -114,6 +116,27 @@ def test_stdin_usage_errors(tmp_path: Path) -> None:
         assert proc.returncode == 2, (args, proc.stderr)
         assert proc.stderr.decode().splitlines() == [line]
         assert not out.exists()
+
+
+def test_stdin_from_a_terminal_is_a_usage_error(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    controller, terminal = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "exporter", "export", "-", "-o", str(out)],
+            stdin=terminal,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "error: -: standard input is a terminal: pipe a page, text or WXR export into it"
+    ]
+    assert not out.exists()
 
 
 # ---- 9. a URL as input -----------------------------------------------------------------------------------
