@@ -139,6 +139,15 @@ def test_stdin_from_a_terminal_is_a_usage_error(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_stdin_of_no_supported_type_is_an_item_error(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = run_piped(b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "export", "-", "-o", out, "-f", "epub")
+    assert proc.returncode == 1
+    line = "error: -: not a WordPress WXR export, an HTML page or text (judged by its first bytes)"
+    assert proc.stderr.decode().splitlines()[0] == line
+    assert manifest(out)["items"][0]["source"]["path"] == "-"
+
+
 # ---- 9. a URL as input -----------------------------------------------------------------------------------
 
 

@@ -167,6 +167,8 @@ def _spooled(source: Input) -> Iterator[Path]:
 def _read_stdin(source: StdinInput, selection: Selection) -> Iterator[RawArticle | Skipped]:
     """Standard input's articles, as if read from a file named ``-`` in no folder: relative images are looked up
     in --media only, and the books are named by --name, else as a file's (slug, title)."""
+    if sniffed_reader(source.data) is None:
+        raise InputError("not a WordPress WXR export, an HTML page or text (judged by its first bytes)", STDIN)
     with _spooled(source) as path:
         try:
             for item in reader_for(path).read(path, selection):
