@@ -10,7 +10,7 @@ import shutil
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +23,16 @@ from exporter.errors import ExporterError, UsageError
 from exporter.messages import Message, error, info
 from exporter.model import Article, RawArticle, Skipped
 from exporter.naming import UniqueNames, slugify
-from exporter.readers.dispatch import DEFAULT_STATUSES, DEFAULT_TYPES, count_items, expand_inputs, read_file
+from exporter.readers.dispatch import (
+    DEFAULT_STATUSES,
+    DEFAULT_TYPES,
+    STDIN,
+    Input,
+    count_items,
+    expand_inputs,
+    read_file,
+    unsupported_files,
+)
 from exporter.resources import Resolver
 from exporter.rules import load_rules, registry_with_rules
 from exporter.writers.registry import WriteOptions, formats, writer_for
@@ -80,6 +89,8 @@ class ItemResult:
     """The build date its books carry (docs/dates.md); the manifest's ``date``, null when none is known."""
     site_name: str | None = None
     """Not in the manifest: the site, for the bag's Source-Organization."""
+    unchanged: bool = False
+    """Not in the manifest (its record ``export/unchanged`` is): --resume found the books up to date."""
 
     @property
     def ok(self) -> bool:
@@ -118,7 +129,7 @@ Progress = Callable[[int, int, ItemResult], None]
 RawItem = RawArticle | Skipped | tuple[str, ExporterError]
 
 
-def iter_raw(paths: list[Path], options: Options | None = None) -> Iterator[RawItem]:
+def iter_raw(paths: list[Input], options: Options | None = None) -> Iterator[RawItem]:
     """Every raw article or skipped post of the inputs, or (path, error) for an input that could not be read."""
     statuses = options.statuses if options else DEFAULT_STATUSES
     types = options.types if options else DEFAULT_TYPES
@@ -129,10 +140,25 @@ def iter_raw(paths: list[Path], options: Options | None = None) -> Iterator[RawI
         try:
             yield from read_file(item, statuses, types)
         except ExporterError as exc:
-            yield (str(item), exc)
+            yield (exc.path or str(item), exc)
 
 
-def count_raw(paths: list[Path], options: Options) -> int:
+def named_raw(paths: list[Input], options: Options | None = None) -> Iterator[tuple[RawItem, str | None]]:
+    """Every item of ``iter_raw`` with the base name its books get (None for skipped posts and unreadable inputs):
+    the slug or title, made unique within the run in reading order. ``export`` and ``inspect`` both name by it."""
+    names = UniqueNames()
+    for item in iter_raw(paths, options):
+        yield item, (names.take(output_slug(item)) if isinstance(item, RawArticle) else None)
+
+
+def skipped_files(paths: list[Input], options: Options, *, writing: bool = True) -> list[tuple[Path, str]]:
+    """The files of unsupported types left out of the input folders, with the reason. The media folder and (when
+    ``writing``: export, not inspect) the output folder are no inputs: their files are not listed when they lie
+    inside an input folder."""
+    return unsupported_files(paths, besides=(options.media_dir, options.output_dir if writing else None))
+
+
+def count_raw(paths: list[Input], options: Options) -> int:
     """How many items the run will have (articles and unreadable inputs), for progress lines."""
     return sum(
         1 if isinstance(p, ExporterError) else count_items(p, options.statuses, options.types)
@@ -195,7 +221,7 @@ def _write_all(
 def write_options(articles: list[Article], options: Options) -> WriteOptions:
     """What the writers get: paper, PDF variant, and the folders resources may come from (the inputs' folders
     and --media)."""
-    roots = {a.source_path.parent for a in articles}
+    roots = {a.source_path.parent for a in articles if str(a.source_path) != STDIN}  # stdin: in no folder
     if options.media_dir is not None:
         roots.add(options.media_dir)
     return WriteOptions(paper=options.paper, variant=options.pdf_variant, resource_roots=tuple(sorted(roots)))
@@ -294,6 +320,7 @@ def _unchanged(raw: RawArticle, slug: str, old: dict[str, object] | None, option
         *(Message.from_json(m) for m in old.get("warnings", [])),  # type: ignore[union-attr]
         info("export", "unchanged", "unchanged since the last run: not exported again (--resume)"),
     ]
+    result.unchanged = True
     return result
 
 
@@ -325,7 +352,7 @@ def check_options(options: Options) -> None:
         load_rules(options.rules)
 
 
-def run_export(paths: list[Path], options: Options, progress: Progress | None = None) -> list[ItemResult]:
+def run_export(paths: list[Input], options: Options, progress: Progress | None = None) -> list[ItemResult]:
     """Export every item of ``paths`` in worker processes; one failing or stuck item never stops the others.
 
     Items are cleaned and written by ``options.jobs`` workers, each bounded by ``options.item_timeout``.
@@ -341,8 +368,8 @@ def run_export(paths: list[Path], options: Options, progress: Progress | None = 
         unbag(options.output_dir)  # books back in place; --bag makes a fresh bag at the end
     shutil.rmtree(options.tmp_dir, ignore_errors=True)  # partial files of a killed run
     options.tmp_dir.mkdir()
-    names = UniqueNames()
     previous = _previous(options)
+    unsupported = skipped_files(paths, options)
     total = count_raw(paths, options)
     results: dict[int, ItemResult] = {}
     articles: dict[int, Article] = {}
@@ -357,20 +384,20 @@ def run_export(paths: list[Path], options: Options, progress: Progress | None = 
         if progress:
             progress(done, max(total, done), result)
         if time.monotonic() - last_manifest >= MANIFEST_EVERY:
-            write_manifest(options.output_dir, [results[i] for i in sorted(results)], options.bundle)
+            write_manifest(options.output_dir, [results[i] for i in sorted(results)], options.bundle, unsupported)
             last_manifest = time.monotonic()
 
     stubs: dict[int, ItemResult] = {}
 
     def tasks() -> Iterator[tuple[int, Task]]:
-        for index, item in enumerate(iter_raw(paths, options)):
+        for index, (item, slug) in enumerate(named_raw(paths, options)):
             if isinstance(item, Skipped):
                 record(index, ItemResult(str(item.source_path), item.title, item.post_id, skipped=item.reason))
             elif isinstance(item, tuple):
                 failed = error("read", "bad-input", item[1].message)
                 record(index, ItemResult(source_path=item[0], error=item[1].message, warnings=[failed]))
             else:
-                slug = names.take(output_slug(item))
+                assert slug is not None
                 reused = None if options.bundle else _unchanged(item, slug, previous.get(_key(item)), options)
                 if reused is not None:
                     record(index, reused)
@@ -396,7 +423,7 @@ def run_export(paths: list[Path], options: Options, progress: Progress | None = 
         ordered = [results[i] for i in sorted(results)]
         if options.bundle and articles:
             _write_bundle(options, [(results[i], articles[i]) for i in sorted(articles)])
-        write_manifest(options.output_dir, ordered, options.bundle)
+        write_manifest(options.output_dir, ordered, options.bundle, unsupported)
     finally:
         shutil.rmtree(options.tmp_dir, ignore_errors=True)
     if options.bag:
@@ -466,13 +493,21 @@ def export_one(
     return result
 
 
-def write_manifest(output_dir: Path, results: list[ItemResult], bundle: str | None = None) -> Path:
-    """Write DIR/manifest.json atomically."""
+def write_manifest(
+    output_dir: Path,
+    results: list[ItemResult],
+    bundle: str | None = None,
+    skipped_files: Sequence[tuple[Path, str]] = (),
+) -> Path:
+    """Write DIR/manifest.json atomically; ``skipped_files`` (files in input folders of no supported type) are
+    listed after the items, when there are any."""
     path = output_dir / "manifest.json"
     data: dict[str, object] = {"tool": f"exporter {__version__}"}
     if bundle:
         data["bundle"] = bundle
     data["items"] = [r.to_json() for r in results]
+    if skipped_files:
+        data["skipped_files"] = [{"path": str(p), "reason": reason} for p, reason in skipped_files]
     tmp = path.with_name(f".manifest.json.part-{os.getpid()}")
     tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp, path)

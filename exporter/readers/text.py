@@ -8,9 +8,10 @@ from html import escape
 from pathlib import Path
 
 from exporter.errors import InputError
-from exporter.messages import info
+from exporter.messages import info, warning
 from exporter.model import RawArticle, Skipped
 from exporter.readers.decode import read_text_file
+from exporter.readers.html_meta import humanise
 from exporter.readers.registry import Selection
 from exporter.readers.sniff import is_plain_text
 
@@ -18,25 +19,34 @@ _BLANK = re.compile(r"^[\s\u00a0\u200b\ufeff]*$")
 _SHORTCODE_LINE = re.compile(r"^\[/?[A-Za-z][\w-]*(?:\s[^\]]*)?/?\]$")
 HEADING_MAX_WORDS = 10
 DEK_MAX_WORDS = 10
+TITLE_MAX_WORDS = 40
+"""A first line longer than this is body text, not a title: the title comes from the file name."""
 
 
 def read_text(path: Path) -> RawArticle:
     """Read a plain-text dump: first line title, a short line under it the subtitle, blank-line paragraphs.
 
-    Short standalone lines that read as titles become ``<h2>``; shortcodes stay as text for the cleaner.
+    Short standalone lines that read as titles become ``<h2>``; shortcodes stay as text for the cleaner. A first
+    line of over TITLE_MAX_WORDS words is body text: the title is the file name's, with a warning.
     """
     decoded = read_text_file(path)
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     blocks = _blocks(text)
     if not blocks:
         raise InputError("no article text found", path)
-    title = blocks.pop(0)
-    if len(title.split()) > 40:
-        raise InputError("first line is not a title (over 40 words); expected 'Title' then a blank line", path)
-    subtitle = None
-    if len(blocks) > 1 and _is_dek(blocks[0]):
-        subtitle = blocks.pop(0)
     warnings = list(decoded.warnings)
+    subtitle = None
+    if len(blocks[0].split()) > TITLE_MAX_WORDS:
+        title = humanise(path.stem)
+        text = (
+            f"first line is over {TITLE_MAX_WORDS} words, not a title: title {title!r} taken from the file name; "
+            "every line kept as text"
+        )
+        warnings.append(warning("read", "title-from-file-name", text))
+    else:
+        title = blocks.pop(0)
+        if len(blocks) > 1 and _is_dek(blocks[0]):
+            subtitle = blocks.pop(0)
     html_parts: list[str] = []
     previous = None
     for block in _paragraphs(blocks):

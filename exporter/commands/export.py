@@ -1,0 +1,190 @@
+"""``exporter export``: read, clean and write every item of the inputs; one summary line at the end."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from exporter.commands.common import check_usage, echo_messages, echo_skipped_files, fail, names, selection_options
+from exporter.errors import ExporterError
+from exporter.pipeline import FORMATS, ItemResult, Options, run_export, skipped_files
+from exporter.writers.pdf import PAPERS
+from exporter.writers.pdf_archival import VARIANTS
+from exporter.writers.registry import formats
+
+EXPORT_EXAMPLE = """\b
+Examples:
+  exporter export article.txt                  # output/<slug>.epub, .pdf, manifest.json
+  exporter export saved-pages/ -o books -f epub --paper letter
+  exporter export site.wordpress.xml --media wp-content/uploads --bundle "Collected posts"
+  exporter export site.wordpress.xml --rules site-rules.toml   # the site's own shortcodes (docs/rules.md)
+  cat post.html | exporter export - --name my-post             # standard input: HTML, text or WXR, sniffed
+  exporter inspect page.html                   # what the cleaner found and did
+  exporter inspect --json --status publish,draft site.wordpress.xml   # the same as JSON records, file names too
+
+\b
+Exit status: 0 all items exported, 1 some failed (the others are written), 2 usage error.
+"""
+
+
+@click.command(epilog=EXPORT_EXAMPLE)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder for the books and manifest.json.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    type=click.Choice(formats()),
+    multiple=True,
+    help="Output format; repeat for several. Default: epub and pdf.",
+)
+@click.option(
+    "--paper",
+    default="a4",
+    show_default=True,
+    metavar="|".join(PAPERS),
+    help="PDF paper size.",
+)
+@click.option("--bundle", metavar="TITLE", help="Write one EPUB and one PDF holding every article, titled TITLE.")
+@selection_options
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: the number of cores)."
+)
+@click.option(
+    "--item-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop an item that takes longer than this; the run goes on.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Skip items whose books exist and whose source is unchanged since the last run in -o.",
+)
+@click.option(
+    "--pdf-variant",
+    metavar="|".join(v for v in VARIANTS if v),
+    help="Archival PDF/A-3b (the source attached) or tagged PDF/UA-1. Default: plain PDF.",
+)
+@click.option("--bag", is_flag=True, help="Make the output folder a BagIt bag (books under data/, SHA-256/512).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines; errors and the summary only.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also list each item's messages (decisions and warnings) by stage, the files of unsupported types left "
+    "out of input folders, and an internal error's traceback.",
+)
+def export(
+    inputs: tuple[str, ...],
+    output_dir: Path,
+    formats: tuple[str, ...],
+    paper: str,
+    bundle: str | None,
+    statuses: str,
+    types: str,
+    media_dir: Path | None,
+    rules: Path | None,
+    name: str | None,
+    jobs: int | None,
+    item_timeout: float,
+    resume: bool,
+    pdf_variant: str | None,
+    bag: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Export INPUTS (WordPress WXR .xml exports, saved .html pages, .txt dumps, or folders of them; - reads
+    standard input)."""
+    options = Options(
+        output_dir=output_dir,
+        formats=tuple(dict.fromkeys(formats)) or FORMATS,
+        paper=paper,
+        media_dir=media_dir,
+        statuses=names(statuses, "--status"),
+        types=names(types, "--type"),
+        bundle=bundle.strip() if bundle and bundle.strip() else None,
+        item_timeout=item_timeout,
+        resume=resume,
+        pdf_variant=pdf_variant,
+        bag=bag,
+        rules=rules,
+    )
+    if jobs is not None:
+        options.jobs = jobs
+    if resume and options.bundle:
+        raise click.BadParameter(
+            "cannot be combined with --bundle (a bundle is always written whole)", param_hint="--resume"
+        )
+    if bundle is not None and options.bundle is None:
+        raise click.BadParameter("the bundle needs a title", param_hint="--bundle")
+    if name is not None and bundle is not None:
+        raise click.BadParameter("cannot be combined with --bundle (the bundle is named by its title)", "--name")
+    paths = check_usage(inputs, name, options)
+    unsupported = skipped_files(paths, options)
+    if verbose:
+        echo_skipped_files(unsupported, err=True)
+
+    def progress(n: int, total: int, result: ItemResult) -> None:
+        if result.error is not None:
+            click.echo(f"error: {result.source_path}: {result.error}", err=True)
+        elif result.skipped is not None:
+            if verbose:
+                click.echo(f"skipped: {result.title} (post {result.post_id}): {result.skipped}", err=True)
+            return
+        elif not quiet:
+            names = ", ".join(str(o["path"]) for o in result.outputs) or "cleaned for the bundle"
+            click.echo(f"[{n}/{total}] {result.title} -> {names}", err=True)
+        if verbose:
+            echo_messages(result.warnings)
+
+    try:
+        results = run_export(paths, options, progress)
+    except OSError as exc:
+        raise click.ClickException(f"{output_dir}: cannot write output ({exc.strerror or exc})") from None
+    except ExporterError as exc:
+        fail(exc)
+    click.echo(summary_line(results, options, len(unsupported)), err=True)
+    sys.exit(1 if any(r.error is not None for r in results) else 0)
+
+
+def summary_line(results: Sequence[ItemResult], options: Options, unsupported: int = 0) -> str:
+    """The run in one line: counts first, then what was skipped, the output folder, and the failed items' names.
+
+    ``3 exported, 67 unchanged, 1 failed; 2 skipped by status or type; 4 unsupported file(s) skipped;
+    output in out/; failed: bad.txt (Its title)``. "unchanged" appears with --resume (or when any is).
+    """
+    failed = [r for r in results if r.error is not None]
+    unchanged = [r for r in results if r.ok and r.unchanged]
+    exported = [r for r in results if r.ok and not r.unchanged]
+    counts = [f"{len(exported)} exported"]
+    if options.bundle and exported:
+        counts[0] += f" as one bundle ({', '.join(str(o['path']) for o in exported[0].outputs)})"
+    if unchanged or options.resume:
+        counts.append(f"{len(unchanged)} unchanged")
+    if failed:
+        counts.append(f"{len(failed)} failed")
+    parts = [", ".join(counts)]
+    skipped = sum(1 for r in results if r.skipped is not None)
+    if skipped:
+        parts.append(f"{skipped} skipped by status or type")
+    if unsupported:
+        parts.append(f"{unsupported} unsupported file(s) skipped")
+    parts.append(f"output in {options.output_dir}/")
+    if failed:
+        named = (f"{r.source_path} ({r.title})" if r.title else r.source_path for r in failed)
+        parts.append("failed: " + ", ".join(named))
+    return "; ".join(parts)
