@@ -43,11 +43,11 @@ def test_fifty_items_three_broken_the_rest_exported(tmp_path: Path) -> None:
     make_corpus(src, 47)
     (src / "broken-chrome.html").write_text(CHROME_ONLY, encoding="utf-8")
     (src / "broken-binary.txt").write_bytes(b"\x00\x01\x02\xff" * 500)
-    huge = "\n\n".join(f"Line {k} of a very long article that takes its time to lay out." for k in range(12000))
+    huge = "\n\n".join(f"Line {k} of a very long article that takes its time to lay out." for k in range(30000))
     (src / "broken-slow.txt").write_text(f"A Layout That Takes Too Long\n\n{huge}\n", encoding="utf-8")
     out = tmp_path / "out"
     started = time.monotonic()
-    proc = run_cli("export", src, "-o", out, "-j", "2", "--item-timeout", "4", "-q")
+    proc = run_cli("export", src, "-o", out, "-j", "2", "--item-timeout", "10", "-q")
     elapsed = time.monotonic() - started
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -57,7 +57,7 @@ def test_fifty_items_three_broken_the_rest_exported(tmp_path: Path) -> None:
     assert set(errors) == {"broken-chrome.html", "broken-binary.txt", "broken-slow.txt"}
     assert "no article text found" in errors["broken-chrome.html"]
     assert "binary" in errors["broken-binary.txt"]
-    assert "item timeout of 4 s" in errors["broken-slow.txt"]
+    assert "item timeout of 10 s" in errors["broken-slow.txt"]
     assert len([i for i in items if i["status"] == "ok"]) == 47
     assert len(list(out.glob("*.epub"))) == 47 and len(list(out.glob("*.pdf"))) == 47
     assert proc.stderr.splitlines()[-1].startswith("47 exported, 3 failed; output in ")
