@@ -10,7 +10,7 @@ import shutil
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -91,6 +91,8 @@ class ItemResult:
     """Not in the manifest: the site, for the bag's Source-Organization."""
     unchanged: bool = False
     """Not in the manifest (its record ``export/unchanged`` is): --resume found the books up to date."""
+    resources: list[str] = field(default_factory=list)
+    """The local files (images) the books embed, as :func:`shown_path` writes them; in the manifest when any."""
 
     @property
     def ok(self) -> bool:
@@ -118,6 +120,8 @@ class ItemResult:
             "warnings": [m.to_json() if isinstance(m, Message) else m for m in self.warnings],
             "status": self.status,
         }
+        if self.resources:
+            entry["resources"] = self.resources
         if self.error is not None:
             entry["error"] = self.error
         if self.skipped is not None:
@@ -156,6 +160,29 @@ def skipped_files(paths: list[Input], options: Options, *, writing: bool = True)
     ``writing``: export, not inspect) the output folder are no inputs: their files are not listed when they lie
     inside an input folder."""
     return unsupported_files(paths, besides=(options.media_dir, options.output_dir if writing else None))
+
+
+def shown_path(path: Path) -> str:
+    """A local file as the manifest names it: relative to the current folder when it lies under it, else
+    absolute (as the paths a user types)."""
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(resolved)
+
+
+def used_files(article: Article) -> list[str]:
+    """The local files an article's books embed (its images; not the article's own source file)."""
+    source = article.source_path.resolve()
+    return sorted({shown_path(i.path) for i in article.images if i.path.resolve() != source})
+
+
+def unused_files(unsupported: Sequence[tuple[Path, str]], used: Iterable[str]) -> list[tuple[Path, str]]:
+    """The unsupported files of the input folders that no book embedded: an image beside a saved page that the
+    page shows was used, not skipped."""
+    taken = {Path(p).resolve() for p in used}
+    return [(path, reason) for path, reason in unsupported if path.resolve() not in taken]
 
 
 def count_raw(paths: list[Input], options: Options) -> int:
@@ -315,6 +342,7 @@ def _unchanged(raw: RawArticle, slug: str, old: dict[str, object] | None, option
     result.title = old.get("title")  # type: ignore[assignment]
     result.licence = old.get("licence")  # type: ignore[assignment]
     result.outputs = list(outputs)  # type: ignore[arg-type]
+    result.resources = [str(p) for p in old.get("resources", [])]  # type: ignore[union-attr]
     result.date = when
     result.warnings = [
         *(Message.from_json(m) for m in old.get("warnings", [])),  # type: ignore[union-attr]
@@ -423,7 +451,8 @@ def run_export(paths: list[Input], options: Options, progress: Progress | None =
         ordered = [results[i] for i in sorted(results)]
         if options.bundle and articles:
             _write_bundle(options, [(results[i], articles[i]) for i in sorted(articles)])
-        write_manifest(options.output_dir, ordered, options.bundle, unsupported)
+        unused = unused_files(unsupported, (f for r in ordered for f in r.resources))
+        write_manifest(options.output_dir, ordered, options.bundle, unused)
     finally:
         shutil.rmtree(options.tmp_dir, ignore_errors=True)
     if options.bag:
@@ -477,6 +506,7 @@ def export_one(
         if article.licence:
             result.licence = {"id": article.licence.id, "url": article.licence.url}
         result.warnings = article.warnings
+        result.resources = used_files(article)
         if bundle is not None:
             bundle.append((result, article))
         else:

@@ -255,6 +255,34 @@ def test_media_and_output_folders_inside_the_input_are_not_counted(tmp_path: Pat
     ]
 
 
+def test_images_a_page_shows_are_used_not_skipped(tmp_path: Path) -> None:
+    """A saved page's images beside it (``page_files/``) are embedded in its books: they are neither counted nor
+    named as skipped, in a first run, a --resume run, or inspect; an image no page shows still is."""
+    from PIL import Image
+
+    src = tmp_path / "in"
+    (src / "page_files").mkdir(parents=True)
+    Image.new("RGB", (40, 30), (200, 90, 40)).save(src / "page_files" / "shown.png")
+    Image.new("RGB", (40, 30), (40, 90, 200)).save(src / "page_files" / "unshown.png")
+    page = PAGE.replace(
+        "</article>", "<figure><img src='page_files/shown.png' alt='A shown picture'/></figure></article>"
+    )
+    (src / "page.html").write_text(page, encoding="utf-8")
+    out = tmp_path / "out"
+    for extra in ((), ("--resume",)):
+        proc = run_cli("export", src, "-o", out, "-f", "epub", "-v", *extra)
+        assert proc.returncode == 0, proc.stderr
+        assert "; 1 unsupported file(s) skipped;" in proc.stderr.splitlines()[-1], proc.stderr
+        assert "unshown.png: unsupported" in proc.stderr and "shown.png: unsupported" not in proc.stderr.replace(
+            "unshown.png", ""
+        )
+        data = manifest(out)
+        assert [Path(s["path"]).name for s in data["skipped_files"]] == ["unshown.png"]
+        assert [Path(r).name for r in data["items"][0]["resources"]] == ["shown.png"]
+    inspected = json.loads(run_cli("inspect", "--json", src).stdout)
+    assert [Path(s["path"]).name for s in inspected["skipped_files"]] == ["unshown.png"]
+
+
 # ---- 13. the summary line --------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ import click
 
 from exporter.commands.common import check_usage, echo_messages, echo_skipped_files, fail, names, selection_options
 from exporter.errors import ExporterError
-from exporter.pipeline import FORMATS, ItemResult, Options, run_export, skipped_files
+from exporter.pipeline import FORMATS, ItemResult, Options, run_export, skipped_files, unused_files
 from exporter.writers.pdf import PAPERS
 from exporter.writers.pdf_archival import VARIANTS
 from exporter.writers.registry import formats
@@ -134,9 +134,6 @@ def export(
     if name is not None and bundle is not None:
         raise click.BadParameter("cannot be combined with --bundle (the bundle is named by its title)", "--name")
     paths = check_usage(inputs, name, options)
-    unsupported = skipped_files(paths, options)
-    if verbose:
-        echo_skipped_files(unsupported, err=True)
 
     def progress(n: int, total: int, result: ItemResult) -> None:
         if result.error is not None:
@@ -157,6 +154,9 @@ def export(
         raise click.ClickException(f"{output_dir}: cannot write output ({exc.strerror or exc})") from None
     except ExporterError as exc:
         fail(exc)
+    unsupported = unused_files(skipped_files(paths, options), (f for r in results for f in r.resources))
+    if verbose:
+        echo_skipped_files(unsupported, err=True)
     click.echo(summary_line(results, options, len(unsupported)), err=True)
     sys.exit(1 if any(r.error is not None for r in results) else 0)
 

@@ -16,7 +16,7 @@ from exporter.commands.common import check_usage, echo_messages, names, records,
 from exporter.errors import ExporterError
 from exporter.messages import Message, by_stage, error
 from exporter.model import Article, Skipped
-from exporter.pipeline import FORMATS, Options, clean_raw, named_raw, skipped_files
+from exporter.pipeline import FORMATS, Options, clean_raw, named_raw, skipped_files, unused_files, used_files
 from exporter.writers.registry import writer_for
 
 
@@ -50,11 +50,8 @@ def inspect(
         types=names(types, "--type"),
     )
     paths = check_usage(inputs, name, options)
-    unsupported = skipped_files(paths, options, writing=False)
-    if not as_json:
-        for path, reason in unsupported:
-            click.echo(f"{path}: skipped ({reason})")
     items: list[dict[str, object]] = []
+    used: list[str] = []
     failed = 0
     for item, slug in named_raw(paths, options):
         if isinstance(item, Skipped):
@@ -78,6 +75,7 @@ def inspect(
                 record = error("clean", "internal-error", text, detail=traceback.format_exc())
                 entry = _failed_entry(str(item.source_path), item.post_id, item.title, text, record)
             else:
+                used += used_files(article)
                 entry = _inspected(article, slug or "")
                 if not as_json:
                     _echo_article(article, entry)
@@ -88,6 +86,10 @@ def inspect(
                 if verbose:
                     echo_messages(Message.from_json(m) for m in entry["warnings"])  # type: ignore[attr-defined]
         items.append(entry)
+    unsupported = unused_files(skipped_files(paths, options, writing=False), used)
+    if not as_json:
+        for path, reason in unsupported:
+            click.echo(f"{path}: skipped ({reason})")
     if as_json:
         skipped = [{"path": str(p), "reason": reason} for p, reason in unsupported]
         document = {"tool": f"exporter {__version__}", "items": items, "skipped_files": skipped}
