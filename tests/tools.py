@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,10 +156,12 @@ def run_ace(path: Path) -> AceReport:
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM, "PUPPETEER_SKIP_DOWNLOAD": "1"}
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        # On a fresh machine, two Ace processes starting Chromium for the first time at once can die before
-        # writing a report (seen once in a fresh clone; "Re-run Ace using the --verbose option"): one more try,
-        # with --verbose so that a second failure shows why. A real violation is a report, never retried.
-        for options in (["--silent"], ["--verbose"]):
+        # On a fresh machine, Ace can die before writing a report: puppeteer gives Chromium 5 s to start, and a
+        # first start (a new profile, two at once, a loaded machine) can take longer ("Timed out after 5000 ms
+        # while waiting for the WS endpoint URL"; seen in two fresh clones). Up to three more tries, a little
+        # apart, the last with --verbose so that a failure shows why. A real violation is a report: never retried.
+        for attempt, options in enumerate((["--silent"], ["--silent"], ["--silent"], ["--verbose"])):
+            time.sleep(2 * attempt)
             proc = subprocess.run(
                 [str(ACE_CLI), *options, "--force", "--outdir", tmp, str(path)],
                 capture_output=True,
