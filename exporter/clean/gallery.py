@@ -238,18 +238,10 @@ def _item_of(img: HtmlElement, container: HtmlElement) -> HtmlElement:
 
 
 def _detach(el: HtmlElement) -> None:
-    """Take ``el`` out of the tree; its tail stays where it was."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        previous = el.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    el.tail = None
-    parent.remove(el)
+    """Take ``el`` out of the tree to be reused elsewhere; its tail stays where it was (lxml's ``drop_tree``)."""
+    if el.getparent() is not None:
+        el.drop_tree()
+        el.tail = None
 
 
 def _as_figcaption(caption: HtmlElement) -> HtmlElement:

@@ -28,10 +28,10 @@ from exporter.readers.html_body import (
     text_of,
     within,
 )
-from exporter.readers.html_meta import PageMeta, humanise, subtitle
+from exporter.readers.html_meta import PageMeta, subtitle
 from exporter.readers.registry import Selection
 from exporter.readers.sniff import head_markup
-from exporter.readers.title import html_title_text
+from exporter.readers.title import html_title_text, humanise
 
 # Elements a saved page or a post fragment begins with (after its doctype and comments), for sniffing.
 FIRST_ELEMENTS = frozenset(

@@ -474,10 +474,3 @@ def normalise_language(value: str) -> str | None:
         else:
             out.append(part.lower())
     return "-".join(out)
-
-
-def humanise(stem: str) -> str:
-    """A title from a file name: ``2023-10-14_my-first-post`` → ``My first post``."""
-    words = re.sub(r"^\d{4}[-_]\d{2}[-_]\d{2}[-_]?", "", stem)
-    words = clean_space(re.sub(r"[-_.+]+", " ", words)) or stem
-    return words[:1].upper() + words[1:]

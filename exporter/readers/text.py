@@ -11,9 +11,9 @@ from exporter.errors import InputError
 from exporter.messages import info, warning
 from exporter.model import RawArticle, Skipped
 from exporter.readers.decode import read_text_file
-from exporter.readers.html_meta import humanise
 from exporter.readers.registry import Selection
 from exporter.readers.sniff import is_plain_text
+from exporter.readers.title import humanise
 
 _BLANK = re.compile(r"^[\s\u00a0\u200b\ufeff]*$")
 _SHORTCODE_LINE = re.compile(r"^\[/?[A-Za-z][\w-]*(?:\s[^\]]*)?/?\]$")

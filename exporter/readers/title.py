@@ -1,4 +1,5 @@
-"""Titles that sources give as HTML (a WXR ``<title>``, a saved page's heading), read as a browser shows them.
+"""Titles as readers make them: a title given as HTML (a WXR ``<title>``, a saved page's heading) read as a browser
+shows it, and a title made from a file name or slug when the source has none.
 
 WordPress themes print a post's title as HTML, so ``Title <em>With</em> Mark<sup>up</sup>`` reads "Title With
 Markup" and ``Council &amp; Friends`` reads "Council & Friends". The reader keeps the markup itself as
@@ -6,6 +7,8 @@ Markup" and ``Council &amp; Friends`` reads "Council & Friends". The reader keep
 """
 
 from __future__ import annotations
+
+import re
 
 from bs4 import BeautifulSoup
 
@@ -22,3 +25,10 @@ def html_title_text(markup: str) -> str:
     for el in soup.find_all(NOT_SHOWN):
         el.decompose()
     return " ".join(soup.get_text().split())
+
+
+def humanise(stem: str) -> str:
+    """A title from a file name or a slug: ``2023-10-14_my-first-post`` → ``My first post``."""
+    words = re.sub(r"^\d{4}[-_]\d{2}[-_]\d{2}[-_]?", "", stem)
+    words = " ".join(re.sub(r"[-_.+]+", " ", words).split()) or stem
+    return words[:1].upper() + words[1:]

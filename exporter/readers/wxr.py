@@ -39,7 +39,7 @@ from exporter.readers.decode import decode_head, open_input
 from exporter.readers.html_meta import normalise_language
 from exporter.readers.registry import DEFAULT_STATUSES, DEFAULT_TYPES, Selection
 from exporter.readers.sniff import head_markup
-from exporter.readers.title import html_title_text
+from exporter.readers.title import html_title_text, humanise
 
 # Post types that are site internals, never articles: not yielded, not counted, not accepted in ``types``.
 NON_ARTICLE_TYPES: frozenset[str] = frozenset(
@@ -395,7 +395,7 @@ def _article(path: Path, site: _Site, item: _Item, elem: Element, attachments: M
     slug = _slug(item.wp.get("post_name", ""))
     title, title_html = item.text_title, item.title
     if not title:
-        title, title_html = _humanise(slug) if slug else f"Untitled ({item.post_type} {item.post_id or '?'})", None
+        title, title_html = humanise(slug) if slug else f"Untitled ({item.post_type} {item.post_id or '?'})", None
         warnings.append(warning("read", "untitled-post", f"the post has no title; used {title!r}"))
     if item.wp.get("post_password", "").strip():
         text = "password-protected post (wp:post_password is set); exported without the password"
@@ -439,11 +439,6 @@ def _slug(value: str) -> str | None:
         with contextlib.suppress(UnicodeDecodeError):
             value = unquote(value, errors="strict")
     return value or None
-
-
-def _humanise(slug: str) -> str:
-    words = re.sub(r"[-_]+", " ", slug).strip()
-    return words[:1].upper() + words[1:]
 
 
 def _authors(login: str, names: Mapping[str, str], warnings: list[Message]) -> list[str]:
