@@ -47,6 +47,13 @@ def scheme(url: str) -> str:
     return m.group(1).lower() if m else ""
 
 
+def is_url(text: str) -> bool:
+    """Whether ``text`` is written as a URL with an authority (``https://host/…``, ``ftp://…``), as a user may
+    give one on the command line in place of a file."""
+    found = scheme(text)
+    return bool(found) and as_browser_reads(text)[len(found) :].startswith("://")
+
+
 def is_safe_link(href: str) -> bool:
     """True for a link a book may keep: http, https, mailto, or relative (no scheme)."""
     found = scheme(href)

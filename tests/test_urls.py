@@ -125,3 +125,11 @@ def test_the_sanitizer_drops_other_link_schemes(scheme: str) -> None:
 def test_image_only_schemes_reach_the_resolver(scheme: str) -> None:
     """They pass the sanitizer on <img src> only, so the resolver can name them when it refuses them."""
     assert f'src="{scheme}:x"' in sanitize_html(f'<img src="{scheme}:x" alt="a">')
+
+
+def test_is_url_names_addresses_given_in_place_of_files() -> None:
+    from exporter.urls import is_url
+
+    assert is_url("https://wptavern.com/some-post") and is_url("FTP://host/x") and is_url(" http://a.example/")
+    assert not is_url("posts/https-notes.html") and not is_url("c:notes.txt") and not is_url("mailto:a@b.example")
+    assert not is_url("-") and not is_url("")

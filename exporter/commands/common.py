@@ -3,7 +3,6 @@ the selection options of ``export`` and ``inspect``, and messages printed by sta
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,11 +15,10 @@ from exporter.messages import Message, by_stage
 from exporter.naming import FALLBACK, slugify
 from exporter.pipeline import Options, check_options
 from exporter.readers.dispatch import STDIN, Input, StdinInput, sniffed_reader
+from exporter.urls import is_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-"""An input that starts like a URL (``https://…``): never fetched."""
 URL_HELP = (
     "URLs are never fetched; save the page from the browser as HTML (Save Page As), export the site as a "
     "WordPress WXR file (Tools > Export), or give a copy saved from a web archive"
@@ -105,7 +103,7 @@ def _inputs(given: list[str], name: str | None) -> list[str]:
     for text in given:
         if text == STDIN:
             continue
-        if URL.match(text) and not Path(text).exists():
+        if is_url(text) and not Path(text).exists():
             raise UsageError(URL_HELP, text)
         if not Path(text).exists():
             raise UsageError("no such file or folder", Path(text))
