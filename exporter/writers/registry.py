@@ -31,6 +31,9 @@ class WriteOptions:
     paper: str = "a4"
     variant: str | None = None
     resource_roots: tuple[Path, ...] = field(default_factory=tuple)
+    cover: bytes | None = None
+    """The book's cover as JPEG bytes, made once by the pipeline (it also keeps it in the library folder); a
+    writer that shows a cover makes its own when None."""
 
 
 class Writer(Protocol):
