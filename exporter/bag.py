@@ -17,7 +17,6 @@ import hashlib
 import logging
 import os
 import re
-import shutil
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -44,48 +43,40 @@ def is_bag(path: Path) -> bool:
     return (path / "bagit.txt").is_file()
 
 
-def unbag(path: Path) -> None:
-    """Turn a bag back into a plain output folder: drop the tag files and move ``data/``'s contents up.
-
-    A file already at the top level wins over the bag's copy of the same name (it was written after the bag was
-    made, by a newer export), and the old copy is discarded. Does nothing when ``path`` is not a bag.
-    """
-    if not is_bag(path):
-        return
-    for entry in path.iterdir():
-        if entry.is_file() and _TAG_FILE.match(entry.name):
-            entry.unlink()
-    payload = path / PAYLOAD
-    if not payload.is_dir():
-        return
-    old = path / f".bag-payload-{os.getpid()}"
-    payload.rename(old)
-    for entry in sorted(old.iterdir()):
-        target = path / entry.name
-        if target.exists() or target.is_symlink():
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
-        else:
-            entry.rename(target)
-    old.rmdir()
+def write_bagit_declaration(bag_dir: Path) -> None:
+    """Write ``bagit.txt`` (BagIt 0.97, UTF-8 tag files): the folder is declared a bag from now on."""
+    _write_lines(bag_dir / "bagit.txt", ["BagIt-Version: 0.97", "Tag-File-Character-Encoding: UTF-8"])
 
 
 def make_bag(output_dir: Path, *, source_organization: str | None, description: str, bagging_date: date) -> None:
-    """Make the (already written) output folder a BagIt bag, byte-identical for the same files and arguments.
-
-    ``source_organization`` is the site name (the line is left out when None), ``description`` goes into
-    External-Description, ``bagging_date`` into Bagging-Date (see ``default_bagging_date``). A folder that is
-    already a bag (an earlier ``--bag`` export into the same folder) is unbagged first, the newly written files
-    taking precedence over the old bag's copies, and then bagged again. Raises ExporterError on failure.
-    """
+    """Make a plain folder a BagIt bag: everything in it moves under ``data/``; byte-identical for the same files
+    and arguments. ``source_organization`` is the site name (the line is left out when None), ``description``
+    goes into External-Description, ``bagging_date`` into Bagging-Date (see ``default_bagging_date``). A folder
+    that is already a bag only has its manifests and ``bag-info.txt`` brought up to date. Raises ExporterError
+    on failure."""
     output_dir = Path(output_dir).resolve()
     if not output_dir.is_dir():
         raise ExporterError("cannot make a bag: not a folder", output_dir)
-    cwd = Path.cwd().resolve()
-    if cwd != output_dir and cwd.is_relative_to(output_dir):
-        raise ExporterError("cannot make a bag of a folder that holds the current directory", output_dir)
+    try:
+        if not is_bag(output_dir):
+            payload = output_dir / f".bag-payload-{os.getpid()}"
+            payload.mkdir()
+            for entry in sorted(output_dir.iterdir()):
+                if entry != payload:
+                    entry.rename(payload / entry.name)
+            payload.rename(output_dir / PAYLOAD)
+            write_bagit_declaration(output_dir)
+    except OSError as exc:
+        raise ExporterError(f"cannot make a bag: {exc}", output_dir) from exc
+    update_bag(output_dir, source_organization=source_organization, description=description, bagging_date=bagging_date)
+
+
+def update_bag(bag_dir: Path, *, source_organization: str | None, description: str, bagging_date: date) -> None:
+    """Bring a bag whose payload (``data/``) changed up to date, in place: ``bagit.txt``, the SHA-256 and SHA-512
+    payload manifests of every file under ``data/``, ``bag-info.txt`` (its Payload-Oxum counting what is really
+    there) and the tag manifests. Files beside ``data/`` that are no tag files (a user's own) are left alone and
+    listed in no manifest. Raises ExporterError on failure."""
+    bag_dir = Path(bag_dir)
     info = {
         "Source-Organization": source_organization,
         "External-Description": description,
@@ -93,18 +84,35 @@ def make_bag(output_dir: Path, *, source_organization: str | None, description: 
         "Bag-Software-Agent": f"exporter {__version__}",
     }
     try:
-        unbag(output_dir)
-        # bagit refuses a cwd that merely shares the folder's name as a prefix; working from inside avoids that.
-        with _quiet(), contextlib.chdir(output_dir):
-            bagit.make_bag(
-                str(output_dir),
-                {k: _one_line(v) for k, v in info.items() if v is not None},
-                processes=1,
-                checksums=list(ALGORITHMS),
+        write_bagit_declaration(bag_dir)
+        files = sorted(
+            (p for p in (bag_dir / PAYLOAD).rglob("*") if p.is_file()), key=lambda p: p.relative_to(bag_dir).as_posix()
+        )
+        for alg in ALGORITHMS:
+            _write_lines(
+                bag_dir / f"manifest-{alg}.txt",
+                [f"{_digest(p, alg)}  {_encode(p.relative_to(bag_dir).as_posix())}" for p in files],
             )
-        _normalise_tag_files(output_dir, info)
-    except (bagit.BagError, RuntimeError, OSError) as exc:
-        raise ExporterError(f"cannot make a bag: {exc}", output_dir) from exc
+        oxum = f"{sum(p.stat().st_size for p in files)}.{len(files)}"
+        lines = [f"{k}: {_one_line(v)}" for k, v in info.items() if v is not None and k != "Bag-Software-Agent"]
+        _write_lines(
+            bag_dir / "bag-info.txt",
+            [*lines, f"Payload-Oxum: {oxum}", f"Bag-Software-Agent: {info['Bag-Software-Agent']}"],
+        )
+        for old in bag_dir.glob("tagmanifest-*.txt"):
+            old.unlink()
+        tag_files = sorted(_tag_files(bag_dir))
+        for alg in ALGORITHMS:
+            _write_lines(
+                bag_dir / f"tagmanifest-{alg}.txt", [f"{_digest(bag_dir / rel, alg)}  {rel}" for rel in tag_files]
+            )
+    except OSError as exc:
+        raise ExporterError(f"cannot update the bag: {exc}", bag_dir) from exc
+
+
+def _encode(path: str) -> str:
+    """A path as BagIt manifests write it (line breaks percent-encoded, as bagit does)."""
+    return path.replace("\r", "%0D").replace("\n", "%0A")
 
 
 def verify_bag(path: Path) -> list[str]:
@@ -146,39 +154,11 @@ def _one_line(value: str | None) -> str:
     return re.sub(r"\s*[\r\n]+\s*", " ", value or "").strip()
 
 
-def _normalise_tag_files(bag_dir: Path, info: dict[str, str | None]) -> None:
-    """Rewrite bag-info.txt in a fixed order, sort the payload manifests by path, and write the tag manifests
-    (sorted) last, so no line depends on directory order, the clock or bagit's own defaults."""
-    oxum = bagit.Bag(str(bag_dir)).info.get("Payload-Oxum")
-    lines = [
-        f"{key}: {_one_line(value)}" for key, value in info.items() if value is not None and key != "Bag-Software-Agent"
-    ]
-    lines.append(f"Payload-Oxum: {oxum}")
-    lines.append(f"Bag-Software-Agent: {info['Bag-Software-Agent']}")
-    _write_lines(bag_dir / "bag-info.txt", lines)
-    for alg in ALGORITHMS:
-        manifest = bag_dir / f"manifest-{alg}.txt"
-        entries = manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else []
-        _write_lines(manifest, sorted((e for e in entries if e.strip()), key=lambda e: e.split(None, 1)[1]))
-    for old in bag_dir.glob("tagmanifest-*.txt"):
-        old.unlink()
-    tag_files = sorted(_tag_files(bag_dir))
-    for alg in ALGORITHMS:
-        _write_lines(bag_dir / f"tagmanifest-{alg}.txt", [f"{_digest(bag_dir / rel, alg)}  {rel}" for rel in tag_files])
-
-
 def _tag_files(bag_dir: Path) -> Iterator[str]:
-    """Every file outside ``data/`` except the tag manifests, as posix paths relative to the bag."""
+    """The tag files beside ``data/`` except the tag manifests (a user's own files there are no tag files)."""
     for entry in bag_dir.iterdir():
-        if entry.name == PAYLOAD:
-            continue
-        if entry.is_file():
-            if not entry.name.startswith("tagmanifest-"):
-                yield entry.name
-        elif entry.is_dir():
-            for sub in entry.rglob("*"):
-                if sub.is_file() and not sub.name.startswith("tagmanifest-"):
-                    yield sub.relative_to(bag_dir).as_posix()
+        if entry.is_file() and _TAG_FILE.match(entry.name) and not entry.name.startswith("tagmanifest-"):
+            yield entry.name
 
 
 def _digest(path: Path, alg: str) -> str:

@@ -58,6 +58,8 @@ class RawArticle:
     published: datetime | None = None
     source_url: str | None = None
     site_name: str | None = None
+    site_url: str | None = None
+    """The site's home address (WXR ``wp:base_blog_url``): with ``post_id``, the item's identity."""
     language: str | None = None
     post_id: str | None = None
     subjects: list[str] = field(default_factory=list)
@@ -98,6 +100,8 @@ class Skipped:
     post_type: str
     status: str
     reason: str
+    site_url: str | None = None
+    """The site's home address, as ``RawArticle.site_url``."""
 
 
 @dataclass

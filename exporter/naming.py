@@ -1,4 +1,4 @@
-"""Output file names: safe on every common filesystem, bounded, unique within a run.
+"""Output file names: safe on every common filesystem, bounded, unique in the output folder.
 
 A slug is made of ``a-z``, ``0-9`` and single inner hyphens only, so it holds no path separator, no ``..``,
 no character Windows, FAT, NTFS or APFS refuse or fold differently (``<>:"/\\|?*``, controls, trailing dots or
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 MAX_SLUG = 80
 RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
@@ -69,16 +70,18 @@ def is_safe_name(name: str) -> bool:
 
 
 class UniqueNames:
-    """Hands out slugs that no earlier call in the same run got (case-insensitively)."""
+    """Hands out slugs that no earlier call got (case-insensitively), and that ``is_free`` accepts (the output
+    folder's own test: no other item's book or user's file has that name)."""
 
-    def __init__(self) -> None:
+    def __init__(self, is_free: Callable[[str], bool] | None = None) -> None:
         self._taken: set[str] = set()
+        self._is_free = is_free
 
     def take(self, text: str) -> str:
         """A unique slug for ``text``: 'title', then 'title-2', 'title-3'... (never over MAX_SLUG)."""
         base = slugify(text)
         slug, n = base, 1
-        while slug.lower() in self._taken:
+        while slug.lower() in self._taken or (self._is_free is not None and not self._is_free(slug)):
             n += 1
             suffix = f"-{n}"
             slug = base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix

@@ -1,13 +1,12 @@
-"""Read → clean → write for each item of a run, failures isolated, and the run's manifest."""
+"""Read → clean → write for each item of a run, failures isolated, into the folder's catalog (manifest.json)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import json
 import os
 import re
 import shutil
-import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -17,9 +16,22 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from exporter import __version__, dates
-from exporter.bag import default_bagging_date, is_bag, make_bag, unbag
+from exporter.bag import default_bagging_date, is_bag, update_bag
 from exporter.clean import clean
 from exporter.errors import ExporterError, UsageError
+from exporter.library.catalog import Catalog, Entry, Key, journal
+from exporter.library.folder import (
+    become_bag,
+    cover_path,
+    library_root,
+    name_is_free,
+    prune_deleted,
+    stem_for,
+    thumbnail_path,
+)
+from exporter.library.identity import bundle_id, item_id, unreadable_id
+from exporter.library.record import record_results, run_record, shown_input
+from exporter.library.summary import summary_of
 from exporter.messages import Message, error, info
 from exporter.model import Article, RawArticle, Skipped
 from exporter.naming import UniqueNames, slugify
@@ -37,11 +49,11 @@ from exporter.resources import Resolver
 from exporter.rules import load_rules, registry_with_rules
 from exporter.writers.registry import WriteOptions, formats, writer_for
 
+PICTURES = ("cover", "thumbnail")
+"""The files every item has beside its books: its cover and the cover's thumbnail."""
 FORMATS = formats()
 """The registered output formats (``epub``, ``pdf``): the default of a run."""
 TMP_DIR = ".exporter-tmp"
-MANIFEST_EVERY = 2.0
-"""Seconds between rewrites of manifest.json during a run (so --resume works after a killed run)."""
 
 
 @dataclass
@@ -62,11 +74,20 @@ class Options:
     bag: bool = False
     rules: Path | None = None
     """A TOML rules file (--rules): shortcode handlers for a site's own plugins."""
+    run: int = 0
+    """The run's number in the folder's catalog (set by :func:`run_export`)."""
+    library_dir: Path | None = None
+    """Where the books go: ``output_dir``, or its ``data/`` for a bag (set by :func:`run_export`)."""
+
+    @property
+    def root(self) -> Path:
+        """The library folder: books, covers, manifest.json (``output_dir``, or a bag's ``data/``)."""
+        return self.library_dir or self.output_dir
 
     @property
     def tmp_dir(self) -> Path:
         """Where files are written before being renamed into place (same filesystem as the output)."""
-        return self.output_dir / TMP_DIR
+        return self.root / TMP_DIR
 
 
 @dataclass
@@ -93,6 +114,17 @@ class ItemResult:
     """Not in the manifest (its record ``export/unchanged`` is): --resume found the books up to date."""
     resources: list[str] = field(default_factory=list)
     """The local files (images) the books embed, as :func:`shown_path` writes them; in the manifest when any."""
+    id: str = ""
+    """The item's identity (exporter.library.identity)."""
+    bundle: dict[str, str] | None = None
+    """For a bundle's part: the bundle's ``id`` and ``title``."""
+    run: int = 0
+    """The run that wrote the entry."""
+    authors: list[str] = field(default_factory=list)
+    site_url: str | None = None
+    language: str | None = None
+    subjects: list[str] = field(default_factory=list)
+    summary: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -105,9 +137,17 @@ class ItemResult:
         return "error" if self.error is not None else "skipped" if self.skipped is not None else "ok"
 
     def to_json(self) -> dict[str, object]:
-        """The manifest entry (DESIGN §7)."""
+        """The catalog entry (docs/library.md)."""
         entry: dict[str, object] = {
+            "id": self.id,
             "title": self.title,
+            **({"bundle": self.bundle} if self.bundle else {}),
+            "authors": self.authors,
+            "site": {"name": self.site_name, "url": self.site_url},
+            "language": self.language,
+            "published": dates.utc_text(self.published) if self.published else None,
+            "subjects": self.subjects,
+            "summary": self.summary,
             "source": {
                 "path": self.source_path,
                 "post_id": self.post_id,
@@ -126,6 +166,7 @@ class ItemResult:
             entry["error"] = self.error
         if self.skipped is not None:
             entry["reason"] = self.skipped
+        entry["run"] = self.run
         return entry
 
 
@@ -147,12 +188,31 @@ def iter_raw(paths: list[Input], options: Options | None = None) -> Iterator[Raw
             yield (exc.path or str(item), exc)
 
 
-def named_raw(paths: list[Input], options: Options | None = None) -> Iterator[tuple[RawItem, str | None]]:
-    """Every item of ``iter_raw`` with the base name its books get (None for skipped posts and unreadable inputs):
-    the slug or title, made unique within the run in reading order. ``export`` and ``inspect`` both name by it."""
-    names = UniqueNames()
+def named_raw(
+    paths: list[Input], options: Options | None = None, name: Callable[[RawArticle], str] | None = None
+) -> Iterator[tuple[RawItem, str | None]]:
+    """Every item of ``iter_raw`` with the base name its books get (None for skipped posts and unreadable inputs).
+    ``name`` gives it (``export`` names against the output folder, :func:`folder_namer`); by default the slug or
+    title, made unique within the run in reading order, as ``inspect`` shows it."""
+    if name is None:
+        names = UniqueNames()
+
+        def name(raw: RawArticle) -> str:
+            return names.take(output_slug(raw))
+
     for item in iter_raw(paths, options):
-        yield item, (names.take(output_slug(item)) if isinstance(item, RawArticle) else None)
+        yield item, (name(item) if isinstance(item, RawArticle) else None)
+
+
+def folder_namer(catalog: Catalog, options: Options) -> Callable[[RawArticle], str]:
+    """Names for a run into a library folder: an item the catalog knows keeps its name; a new one gets its slug,
+    or ``slug-2``… when another item's book or any other file (a user's own) already bears it."""
+    names = UniqueNames(name_is_free(catalog.root, catalog, (writer_for(f).suffix for f in formats())))
+
+    def name(raw: RawArticle) -> str:
+        return stem_for(catalog, (item_id(raw), None)) or names.take(output_slug(raw))
+
+    return name
 
 
 def skipped_files(paths: list[Input], options: Options, *, writing: bool = True) -> list[tuple[Path, str]]:
@@ -208,36 +268,56 @@ def output_slug(raw: RawArticle) -> str:
     return f"post-{raw.post_id}" if raw.post_id else "article"
 
 
-def _write_all(
-    output_dir: Path, stem: str, writes: dict[str, Callable[[Path], list[Message]]]
-) -> tuple[list[dict[str, object]], list[Message]]:
-    """Write every format into the run's temporary folder, then rename them all into place.
+Write = tuple[str, Callable[[Path], list[Message]]]
+"""A file of an item: its path relative to the library folder, and the call that writes it."""
 
-    ``writes`` maps a format name to the call that writes it. An item shows up whole or not at all: a failure,
-    a timeout or kill -9 leaves no book of it behind.
+
+@dataclass
+class Commit:
+    """How an item's files go into the library folder: which existing files are its own (and may be replaced),
+    and the journal entry announcing them (the catalog entry, given the outputs)."""
+
+    root: Path
+    own: frozenset[str] = frozenset()
+    announce: Callable[[list[dict[str, object]]], Entry] | None = None
+
+
+def _write_all(commit: Commit, writes: dict[str, Write]) -> tuple[list[dict[str, object]], list[Message]]:
+    """Write every file of an item into the run's temporary folder, then rename them all into place.
+
+    ``writes`` maps a format name to the file's path and the call that writes it. An item shows up whole or not
+    at all: a failure, a timeout or kill -9 leaves no book of it behind. A file already at one of the paths that
+    is not the item's own (a user's file, another item's book) is never replaced: the item fails instead. The
+    item's catalog entry is announced in the journal before the renames.
     """
-    tmp_dir = output_dir / TMP_DIR
+    root = commit.root
+    tmp_dir = root / TMP_DIR
     tmp_dir.mkdir(exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     messages: list[Message] = []
     try:
-        for fmt, write in writes.items():
-            final = output_dir / f"{stem}{writer_for(fmt).suffix}"
-            tmp = tmp_dir / f"{final.name}.part-{os.getpid()}"
+        for fmt, (rel, write) in writes.items():
+            final = root / rel
+            if rel not in commit.own and os.path.lexists(final):
+                raise ExporterError(f"{rel} exists and is not this item's: not replaced (nothing of the item written)")
+            tmp = tmp_dir / f"{fmt}-{final.name}.part-{os.getpid()}"
             staged.append((tmp, final))
             messages += write(tmp)
-        outputs = []
+        outputs: list[dict[str, object]] = []
         for (tmp, final), fmt in zip(staged, writes, strict=True):
             data = tmp.read_bytes()
             outputs.append(
                 {
                     "format": fmt,
-                    "path": final.name,
+                    "path": final.relative_to(root).as_posix(),
                     "sha256": hashlib.sha256(data).hexdigest(),
                     "bytes": len(data),
                 }
             )
+        if commit.announce is not None:
+            journal(root, commit.announce(outputs))
         for tmp, final in staged:
+            final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, final)
     finally:
         for tmp, _ in staged:
@@ -254,47 +334,75 @@ def write_options(articles: list[Article], options: Options) -> WriteOptions:
     return WriteOptions(paper=options.paper, variant=options.pdf_variant, resource_roots=tuple(sorted(roots)))
 
 
-def export_article(article: Article, slug: str, options: Options) -> list[dict[str, object]]:
-    """Write every requested format for one article; returns the manifest's output entries."""
-    settings = write_options([article], options)
-    writes = {fmt: _writing(fmt, article, settings) for fmt in options.formats}
-    outputs, messages = _write_all(options.output_dir, slug, writes)
+def export_article(
+    article: Article, slug: str, options: Options, commit: Commit | None = None
+) -> list[dict[str, object]]:
+    """Write every requested format for one article, its cover and the cover's thumbnail; returns the catalog's
+    output entries."""
+    from exporter.writers.cover import article_cover
+
+    cover = article_cover(article)
+    settings = dataclasses.replace(write_options([article], options), cover=cover)
+    writes = {fmt: _writing(fmt, slug, article, settings) for fmt in options.formats}
+    outputs, messages = _write_all(commit or Commit(options.root), {**writes, **_pictures(slug, cover)})
     article.warnings += messages
     return outputs
 
 
-def _writing(fmt: str, article: Article, settings: WriteOptions) -> Callable[[Path], list[Message]]:
-    return lambda path: writer_for(fmt).write(article, path, settings)
+def _writing(fmt: str, slug: str, article: Article, settings: WriteOptions) -> Write:
+    writer = writer_for(fmt)
+    return f"{slug}{writer.suffix}", lambda path: writer.write(article, path, settings)
 
 
-def export_bundle(title: str, articles: list[Article], options: Options) -> list[dict[str, object]]:
-    """Write one book per requested format holding every article; returns the output entries."""
-    settings = write_options(articles, options)
+def _pictures(slug: str, cover: bytes) -> dict[str, Write]:
+    """The cover and its thumbnail, kept beside the books for the reader's page and the OPDS catalog."""
+    from exporter.writers.cover import thumbnail
 
-    def writing(fmt: str) -> Callable[[Path], list[Message]]:
-        return lambda path: writer_for(fmt).write_bundle(title, articles, path, settings)
+    def keep(data: bytes) -> Callable[[Path], list[Message]]:
+        return lambda path: path.write_bytes(data) and []
 
-    outputs, _ = _write_all(options.output_dir, slugify(title), {fmt: writing(fmt) for fmt in options.formats})
+    return {"cover": (cover_path(slug), keep(cover)), "thumbnail": (thumbnail_path(slug), keep(thumbnail(cover)))}
+
+
+def export_bundle(
+    title: str, articles: list[Article], options: Options, slug: str, commit: Commit
+) -> list[dict[str, object]]:
+    """Write one book per requested format holding every article, its cover and thumbnail; returns the output
+    entries."""
+    from exporter.writers.cover import bundle_cover
+
+    cover = bundle_cover(title, articles)
+    settings = dataclasses.replace(write_options(articles, options), cover=cover)
+
+    def writing(fmt: str) -> Write:
+        writer = writer_for(fmt)
+        return f"{slug}{writer.suffix}", lambda path: writer.write_bundle(title, articles, path, settings)
+
+    writes = {fmt: writing(fmt) for fmt in options.formats}
+    outputs, _ = _write_all(commit, {**writes, **_pictures(slug, cover)})
     return outputs
 
 
 @dataclass
 class Task:
-    """One article for a worker: what to read from, the output name, and the run's options."""
+    """One article for a worker: what to read from, the output name, the item's own files, and the run's
+    options."""
 
     raw: RawArticle
     slug: str
     options: Options
+    own: frozenset[str] = frozenset()
 
 
 def export_task(task: Task) -> tuple[ItemResult, Article | None]:
     """The worker's job: clean one article and write its books (or return it for the bundle)."""
     bundle: list[tuple[ItemResult, Article]] | None = [] if task.options.bundle else None
-    result = export_one(task.raw, task.options, task.slug, bundle)
+    result = export_one(task.raw, task.options, task.slug, bundle, task.own)
     return result, (bundle[0][1] if bundle else None)
 
 
-def _stub(raw: RawArticle) -> ItemResult:
+def _stub(raw: RawArticle, options: Options | None = None) -> ItemResult:
+    bundle = {"id": bundle_id(options.bundle), "title": options.bundle} if options and options.bundle else None
     return ItemResult(
         source_path=str(raw.source_path),
         title=raw.title,
@@ -303,44 +411,45 @@ def _stub(raw: RawArticle) -> ItemResult:
         source_sha256=raw.source_hash or None,
         published=raw.published,
         site_name=raw.site_name,
+        id=item_id(raw),
+        bundle=bundle,
+        run=options.run if options else 0,
+        authors=list(raw.authors),
+        site_url=raw.site_url,
+        language=raw.language,
+        subjects=list(raw.subjects),
     )
 
 
-def _previous(options: Options) -> dict[tuple[str, str | None], dict[str, object]]:
-    """The last run's exported items by (source path, post id), for --resume."""
-    path = options.output_dir / "manifest.json"
-    if not options.resume or not path.is_file():
-        return {}
-    try:
-        items = json.loads(path.read_text(encoding="utf-8")).get("items", [])
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return {
-        (i["source"]["path"], i["source"].get("post_id")): i
-        for i in items
-        if isinstance(i, dict) and i.get("status") == "ok" and isinstance(i.get("source"), dict)
-    }
+def _own_files(catalog: Catalog, key: Key) -> frozenset[str]:
+    """The files the catalog says are the item's (or, for a bundle, any of its parts'): these may be replaced."""
+    return frozenset(str(o["path"]) for k, o in catalog.outputs() if k == key or (key[1] is None and k[1] == key[0]))
 
 
 def _unchanged(raw: RawArticle, slug: str, old: dict[str, object] | None, options: Options) -> ItemResult | None:
     """The earlier result when the source hash is the same and every output is there, intact; else None."""
-    if old is None or not raw.source_hash or old["source"].get("sha256") != raw.source_hash:  # type: ignore[union-attr]
+    if old is None or old.get("status") != "ok" or not raw.source_hash:
+        return None
+    if old["source"].get("sha256") != raw.source_hash:  # type: ignore[union-attr]
         return None
     when = dates.build_date([raw.published])
     if old.get("date") != (dates.utc_text(when) if when else None):
         return None  # the books would carry another date now (SOURCE_DATE_EPOCH changed)
     outputs = old.get("outputs") or []
-    if sorted(o.get("format") for o in outputs) != sorted(options.formats):  # type: ignore[union-attr]
+    books = sorted(o.get("format") for o in outputs if o.get("format") not in PICTURES)  # type: ignore[union-attr]
+    if books != sorted(options.formats) or len(outputs) != len(books) + len(PICTURES):  # type: ignore[arg-type]
         return None
     for output in outputs:  # type: ignore[union-attr]
-        path = options.output_dir / str(output.get("path"))
+        path = options.root / str(output.get("path"))
         if path.stem != slug or not path.is_file():
             return None
         if hashlib.sha256(path.read_bytes()).hexdigest() != output.get("sha256"):
             return None
-    result = _stub(raw)
+    result = _stub(raw, options)
     result.title = old.get("title")  # type: ignore[assignment]
     result.licence = old.get("licence")  # type: ignore[assignment]
+    result.summary = old.get("summary")  # type: ignore[assignment]
+    result.language = old.get("language")  # type: ignore[assignment]
     result.outputs = list(outputs)  # type: ignore[arg-type]
     result.resources = [str(p) for p in old.get("resources", [])]  # type: ignore[union-attr]
     result.date = when
@@ -380,58 +489,77 @@ def check_options(options: Options) -> None:
         load_rules(options.rules)
 
 
-def run_export(paths: list[Input], options: Options, progress: Progress | None = None) -> list[ItemResult]:
-    """Export every item of ``paths`` in worker processes; one failing or stuck item never stops the others.
+def run_export(
+    paths: list[Input], options: Options, progress: Progress | None = None, notes: list[str] | None = None
+) -> list[ItemResult]:
+    """Export every item of ``paths`` into the library folder; one failing or stuck item never stops the others.
 
-    Items are cleaned and written by ``options.jobs`` workers, each bounded by ``options.item_timeout``.
-    Results and manifest.json are in reading order whatever the number of workers. manifest.json is
-    rewritten every few seconds, so ``--resume`` after a killed run does only the missing work. With
-    ``options.bundle`` the workers clean the articles and one bundle is written at the end.
+    Items are cleaned and written by ``options.jobs`` workers, each bounded by ``options.item_timeout``, and
+    folded into the folder's catalog (manifest.json) in reading order whatever the number of workers. The
+    catalog keeps every earlier run's books; an item exported before keeps its name; a new item never takes a
+    name that is in use. A run killed with kill -9 leaves the old catalog, and its journal lets the next run
+    know the books it wrote. With ``options.bundle`` the workers clean the articles and one bundle is written at
+    the end. With ``options.bag`` the folder is (or becomes) a BagIt bag, updated in place. The run's notes
+    (books deleted by hand, dropped from the catalog) are appended to ``notes``.
     """
+    from exporter.library.publish import publish
     from exporter.workers import WorkerPool
 
     check_options(options)
-    options.output_dir.mkdir(parents=True, exist_ok=True)
-    if is_bag(options.output_dir):
-        unbag(options.output_dir)  # books back in place; --bag makes a fresh bag at the end
+    output_dir = options.output_dir
+    root = library_root(output_dir, bag=options.bag)  # refuses a bag without --bag, before any change
+    Catalog.load(output_dir if options.bag and not is_bag(output_dir) else root)  # refuses a foreign manifest
+    output_dir.mkdir(parents=True, exist_ok=True)
+    if options.bag and not is_bag(output_dir):
+        become_bag(output_dir)
+    root.mkdir(exist_ok=True)
+    options.library_dir = root
+    catalog = Catalog.load(root)
+    recovered = catalog.fold_journal()
+    run_notes = prune_deleted(catalog)
+    if recovered:
+        run_notes.append(f"{recovered} item(s) written by a run that was stopped were taken into the catalog")
+    options.run = catalog.next_run
     shutil.rmtree(options.tmp_dir, ignore_errors=True)  # partial files of a killed run
     options.tmp_dir.mkdir()
-    previous = _previous(options)
     unsupported = skipped_files(paths, options)
     total = count_raw(paths, options)
     results: dict[int, ItemResult] = {}
     articles: dict[int, Article] = {}
     done = 0
-    last_manifest = time.monotonic()
 
     def record(index: int, result: ItemResult) -> None:
-        nonlocal done, last_manifest
+        nonlocal done
         results[index] = result
         if result.skipped is None:
             done += 1
         if progress:
             progress(done, max(total, done), result)
-        if time.monotonic() - last_manifest >= MANIFEST_EVERY:
-            write_manifest(options.output_dir, [results[i] for i in sorted(results)], options.bundle, unsupported)
-            last_manifest = time.monotonic()
 
     stubs: dict[int, ItemResult] = {}
+    namer = folder_namer(catalog, options)
 
     def tasks() -> Iterator[tuple[int, Task]]:
-        for index, (item, slug) in enumerate(named_raw(paths, options)):
+        for index, (item, slug) in enumerate(named_raw(paths, options, namer)):
             if isinstance(item, Skipped):
-                record(index, ItemResult(str(item.source_path), item.title, item.post_id, skipped=item.reason))
+                skipped = ItemResult(str(item.source_path), item.title, item.post_id, skipped=item.reason)
+                skipped.id, skipped.run = _skipped_id(item), options.run
+                record(index, skipped)
             elif isinstance(item, tuple):
                 failed = error("read", "bad-input", item[1].message)
-                record(index, ItemResult(source_path=item[0], error=item[1].message, warnings=[failed]))
+                result = ItemResult(source_path=item[0], error=item[1].message, warnings=[failed])
+                result.id, result.run = unreadable_id(item[0]), options.run
+                record(index, result)
             else:
                 assert slug is not None
-                reused = None if options.bundle else _unchanged(item, slug, previous.get(_key(item)), options)
+                key = (item_id(item), None)
+                earlier = catalog.get(key) if options.resume and not options.bundle else None
+                reused = _unchanged(item, slug, earlier, options)
                 if reused is not None:
                     record(index, reused)
                     continue
-                stubs[index] = _stub(item)
-                yield index, Task(item, slug, options)
+                stubs[index] = _stub(item, options)
+                yield index, Task(item, slug, options, _own_files(catalog, key))
 
     try:
         for outcome in WorkerPool(export_task, options.jobs, options.item_timeout).map(tasks()):
@@ -450,37 +578,58 @@ def run_export(paths: list[Input], options: Options, progress: Progress | None =
             record(outcome.index, result)
         ordered = [results[i] for i in sorted(results)]
         if options.bundle and articles:
-            _write_bundle(options, [(results[i], articles[i]) for i in sorted(articles)])
+            _write_bundle(options, catalog, [(results[i], articles[i]) for i in sorted(articles)])
+        entries = [r.to_json() for r in ordered]
+        record_results(catalog, entries, bundle_id(options.bundle) if options.bundle else None)
         unused = unused_files(unsupported, (f for r in ordered for f in r.resources))
-        write_manifest(options.output_dir, ordered, options.bundle, unused)
+        inputs = [shown_input(p) for p in paths]
+        catalog.runs.append(run_record(options.run, inputs, entries, run_notes))
+        if unused:
+            catalog.runs[-1]["skipped_files"] = [{"path": str(p), "reason": reason} for p, reason in unused]
+        run_notes += publish(catalog)
+        catalog.save()
+        catalog.drop_journal()
     finally:
         shutil.rmtree(options.tmp_dir, ignore_errors=True)
     if options.bag:
-        bag_output(options, ordered)
+        bag_output(options, catalog)
+    if notes is not None:
+        notes += run_notes
     return ordered
 
 
-def bag_output(options: Options, results: list[ItemResult]) -> None:
-    """Make the output folder a BagIt bag: books and manifest.json under data/, fixity manifests beside."""
-    done = [r for r in results if r.ok]
-    sites = Counter(r.site_name for r in done if r.site_name)
-    description = options.bundle or f"{len(done)} article(s) exported by exporter {__version__}"
-    make_bag(
+def _skipped_id(item: Skipped) -> str:
+    if item.post_id and item.site_url:
+        return f"{item.site_url.rstrip('/')}/?p={item.post_id}"
+    return unreadable_id(str(item.source_path)) + (f"?p={item.post_id}" if item.post_id else "")
+
+
+def bag_output(options: Options, catalog: Catalog) -> None:
+    """Bring the bag up to date with its payload: every book of the catalog, counted, with the date rule's
+    Bagging-Date (the latest publication date of the books, or SOURCE_DATE_EPOCH)."""
+    done = [e for e in catalog.entries.values() if e.get("status") == "ok"]
+    sites = Counter((e.get("site") or {}).get("name") for e in done if (e.get("site") or {}).get("name"))
+    books = {str(o["path"]) for e in done for o in e.get("outputs") or [] if o.get("format") in options.formats}
+    published = [datetime.fromisoformat(str(e["published"])) for e in done if e.get("published")]
+    update_bag(
         options.output_dir,
         source_organization=sites.most_common(1)[0][0] if sites else None,
-        description=description,
-        bagging_date=default_bagging_date(r.published for r in done),
+        description=f"{len(done)} article(s) in {len(books)} book file(s), exported by exporter {__version__}",
+        bagging_date=default_bagging_date(published),
     )
 
 
-def _key(raw: RawArticle) -> tuple[str, str | None]:
-    return (str(raw.source_path), raw.post_id)
-
-
-def _write_bundle(options: Options, bundled: list[tuple[ItemResult, Article]]) -> None:
+def _write_bundle(options: Options, catalog: Catalog, bundled: list[tuple[ItemResult, Article]]) -> None:
     """Write the bundle; its failure is recorded on every article it should have held."""
+    title = options.bundle or ""
+    key = (bundle_id(title), None)
+    slug = stem_for(catalog, key) or UniqueNames(
+        name_is_free(catalog.root, catalog, (writer_for(f).suffix for f in formats()))
+    ).take(title)
     try:
-        outputs = export_bundle(options.bundle or "", [a for _, a in bundled], options)
+        outputs = export_bundle(
+            title, [a for _, a in bundled], options, slug, Commit(options.root, _own_files(catalog, key))
+        )
     except ExporterError as exc:
         for result, _ in bundled:
             result.error = f"bundle not written: {exc.message}"
@@ -495,23 +644,33 @@ def _write_bundle(options: Options, bundled: list[tuple[ItemResult, Article]]) -
 
 
 def export_one(
-    raw: RawArticle, options: Options, slug: str, bundle: list[tuple[ItemResult, Article]] | None = None
+    raw: RawArticle,
+    options: Options,
+    slug: str,
+    bundle: list[tuple[ItemResult, Article]] | None = None,
+    own: frozenset[str] = frozenset(),
 ) -> ItemResult:
     """Clean one raw article and write it (or keep it for the bundle), turning any failure into an error entry."""
-    result = _stub(raw)
+    result = _stub(raw, options)
     try:
         article = clean_raw(raw, options)
         result.title = article.title
         result.published, result.site_name = article.published, article.site_name
+        result.authors, result.language = list(article.authors), article.language
+        result.subjects, result.summary = list(article.subjects), summary_of(article)
         if article.licence:
-            result.licence = {"id": article.licence.id, "url": article.licence.url}
+            result.licence = {"id": article.licence.id, "url": article.licence.url, "name": article.licence.name}
         result.warnings = article.warnings
         result.resources = used_files(article)
         if bundle is not None:
             bundle.append((result, article))
         else:
-            result.outputs = export_article(article, slug, options)
             result.date = dates.build_date([article.published])
+
+            def announce(outputs: list[dict[str, object]]) -> Entry:
+                return {**result.to_json(), "outputs": outputs}
+
+            result.outputs = export_article(article, slug, options, Commit(options.root, own, announce))
     except ExporterError as exc:
         result.error = exc.message
     except Exception as exc:  # a bug or a library failure must not end the batch
@@ -521,24 +680,3 @@ def export_one(
             error("export", "internal-error", result.error, detail=traceback.format_exc()),
         ]
     return result
-
-
-def write_manifest(
-    output_dir: Path,
-    results: list[ItemResult],
-    bundle: str | None = None,
-    skipped_files: Sequence[tuple[Path, str]] = (),
-) -> Path:
-    """Write DIR/manifest.json atomically; ``skipped_files`` (files in input folders of no supported type) are
-    listed after the items, when there are any."""
-    path = output_dir / "manifest.json"
-    data: dict[str, object] = {"tool": f"exporter {__version__}"}
-    if bundle:
-        data["bundle"] = bundle
-    data["items"] = [r.to_json() for r in results]
-    if skipped_files:
-        data["skipped_files"] = [{"path": str(p), "reason": reason} for p, reason in skipped_files]
-    tmp = path.with_name(f".manifest.json.part-{os.getpid()}")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path

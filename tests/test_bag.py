@@ -12,7 +12,7 @@ from pathlib import Path
 import bagit
 import pytest
 
-from exporter.bag import default_bagging_date, is_bag, make_bag, payload_count, unbag, verify_bag
+from exporter.bag import default_bagging_date, is_bag, make_bag, payload_count, update_bag, verify_bag
 from exporter.errors import ExporterError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,14 +151,15 @@ def test_broken_bag_gives_a_line_not_a_traceback(bag: Path) -> None:
     assert line.startswith("not a valid bag:")
 
 
-def test_rebagging_an_existing_bag(tmp_path: Path) -> None:
-    """A second export into a bag folder writes its books at the top; make_bag unbags the old payload into place
-    (the new files win) and bags again: the result equals a fresh bag of the same files."""
+def test_updating_a_bag_in_place(tmp_path: Path) -> None:
+    """A later export changes the payload under data/; the bag is brought up to date in place and equals a fresh
+    bag of the same files."""
     again = write_output(tmp_path / "again")
     make_bag(again, **BAG_ARGS)
-    (again / "harbour-lights.pdf").write_bytes(b"%PDF-1.7 newer\n")
-    (again / "manifest.json").write_text('{"items": []}\n')
-    make_bag(again, **BAG_ARGS)
+    (again / "data" / "harbour-lights.pdf").write_bytes(b"%PDF-1.7 newer\n")
+    (again / "data" / "manifest.json").write_text('{"items": []}\n')
+    assert verify_bag(again) != []
+    make_bag(again, **BAG_ARGS)  # already a bag: only brought up to date
     assert verify_bag(again) == []
     assert not (again / "data" / "data").exists()
 
@@ -169,10 +170,16 @@ def test_rebagging_an_existing_bag(tmp_path: Path) -> None:
     assert _snapshot(again) == _snapshot(fresh)
 
 
-def test_unbag_restores_the_plain_folder(bag: Path, tmp_path: Path) -> None:
-    unbag(bag)
-    assert not is_bag(bag)
-    assert _snapshot(bag) == _snapshot(write_output(tmp_path / "plain"))
+def test_a_users_file_beside_data_is_left_alone(bag: Path) -> None:
+    """A file the user puts beside data/ is no tag file: no manifest lists it, it is never moved, and bagit's own
+    validation still passes after an update."""
+    (bag / "my notes.txt").write_text("mine\n", encoding="utf-8")
+    (bag / "data" / "extra.epub").write_bytes(b"PK\x03\x04 more")
+    update_bag(bag, **BAG_ARGS)
+    assert (bag / "my notes.txt").read_text(encoding="utf-8") == "mine\n"
+    assert "my notes" not in "".join(p.read_text(encoding="utf-8") for p in bag.glob("*manifest-*.txt"))
+    bagit.Bag(str(bag)).validate()
+    assert "Payload-Oxum: " in (bag / "bag-info.txt").read_text() and payload_count(bag) == 5
 
 
 def test_source_organization_may_be_absent(tmp_path: Path) -> None:

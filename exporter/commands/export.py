@@ -10,7 +10,7 @@ import click
 
 from exporter.commands.common import check_usage, echo_messages, echo_skipped_files, fail, names, selection_options
 from exporter.errors import ExporterError
-from exporter.pipeline import FORMATS, ItemResult, Options, run_export, skipped_files, unused_files
+from exporter.pipeline import FORMATS, PICTURES, ItemResult, Options, run_export, skipped_files, unused_files
 from exporter.writers.pdf import PAPERS
 from exporter.writers.pdf_archival import VARIANTS
 from exporter.writers.registry import formats
@@ -143,7 +143,8 @@ def export(
                 click.echo(f"skipped: {result.title} (post {result.post_id}): {result.skipped}", err=True)
             return
         elif not quiet:
-            names = ", ".join(str(o["path"]) for o in result.outputs) or "cleaned for the bundle"
+            books = [str(o["path"]) for o in result.outputs if o["format"] not in PICTURES]
+            names = ", ".join(books) or "cleaned for the bundle"
             click.echo(f"[{n}/{total}] {result.title} -> {names}", err=True)
         if verbose:
             echo_messages(result.warnings)
@@ -172,7 +173,8 @@ def summary_line(results: Sequence[ItemResult], options: Options, unsupported: i
     exported = [r for r in results if r.ok and not r.unchanged]
     counts = [f"{len(exported)} exported"]
     if options.bundle and exported:
-        counts[0] += f" as one bundle ({', '.join(str(o['path']) for o in exported[0].outputs)})"
+        books = [str(o["path"]) for o in exported[0].outputs if o["format"] not in PICTURES]
+        counts[0] += f" as one bundle ({', '.join(books)})"
     if unchanged or options.resume:
         counts.append(f"{len(unchanged)} unchanged")
     if failed:

@@ -84,6 +84,12 @@ class _Site:
     articles: int = 0
     saw_wp: bool = False
 
+    @property
+    def url(self) -> str | None:
+        """The site's home address (the blog's, else WordPress's own, else the channel's link): with a post id,
+        an item's identity."""
+        return self.base_blog_url or self.base_site_url or self.link
+
 
 def check_selection(statuses: Iterable[str] = DEFAULT_STATUSES, types: Iterable[str] = DEFAULT_TYPES) -> None:
     """Refuse, before any work, ``--status``/``--type`` values that can never select an article: post types that
@@ -380,12 +386,13 @@ def _articles(
             continue
         if not ptype:
             reason = "no wp:post_type (not a WordPress post item)"
-            yield Skipped(path, item.post_id, item.text_title, "", status, reason)
+            yield Skipped(path, item.post_id, item.text_title, "", status, reason, site.url)
         elif ptype not in types:
-            yield Skipped(path, item.post_id, item.text_title, ptype, status, f"post type {ptype} not exported")
+            reason = f"post type {ptype} not exported"
+            yield Skipped(path, item.post_id, item.text_title, ptype, status, reason, site.url)
         elif status not in statuses:
             reason = f"status {status or '(none)'} not exported (use --status)"
-            yield Skipped(path, item.post_id, item.text_title, ptype, status, reason)
+            yield Skipped(path, item.post_id, item.text_title, ptype, status, reason, site.url)
         else:
             yield _article(path, site, item, elem, attachments)
 
@@ -412,6 +419,7 @@ def _article(path: Path, site: _Site, item: _Item, elem: Element, attachments: M
         published=_published(item, warnings),
         source_url=item.link or item.guid or None,
         site_name=site.title,
+        site_url=site.url,
         language=site.language,
         post_id=item.post_id,
         subjects=_subjects(item.terms),

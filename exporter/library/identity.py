@@ -1,0 +1,38 @@
+"""An item's identity: what makes two exports "the same item", so a re-export replaces its own books.
+
+* A WordPress post (WXR): its site and post id, written as WordPress's own short link, ``SITE/?p=ID``.
+* A saved page or a text file with a source URL: that URL (a page's canonical URL).
+* Any other file: ``path:`` and its absolute path; standard input: ``sha256:`` and its bytes' hash.
+* A bundle: ``bundle:`` and its title's slug.
+* An input that could not be read: ``path:`` and its absolute path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exporter.model import RawArticle
+from exporter.naming import slugify
+from exporter.readers.dispatch import STDIN
+
+
+def item_id(raw: RawArticle) -> str:
+    """The identity of the article ``raw`` (see the module's notes)."""
+    if raw.post_id and raw.site_url:
+        return f"{raw.site_url.rstrip('/')}/?p={raw.post_id}"
+    if raw.source_url:
+        return raw.source_url
+    if str(raw.source_path) == STDIN:
+        return f"sha256:{raw.source_hash}"
+    path = f"path:{Path(raw.source_path).resolve()}"
+    return f"{path}?p={raw.post_id}" if raw.post_id else path
+
+
+def bundle_id(title: str) -> str:
+    """The identity of the bundle titled ``title``."""
+    return f"bundle:{slugify(title)}"
+
+
+def unreadable_id(path: str) -> str:
+    """The identity of an input that could not be read."""
+    return STDIN if path == STDIN else f"path:{Path(path).resolve()}"
