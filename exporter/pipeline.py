@@ -74,6 +74,9 @@ class Options:
     bag: bool = False
     rules: Path | None = None
     """A TOML rules file (--rules): shortcode handlers for a site's own plugins."""
+    base_url: str | None = None
+    """--base-url: the address the library is served from, for absolute links in its feeds (kept for later
+    runs)."""
     run: int = 0
     """The run's number in the folder's catalog (set by :func:`run_export`)."""
     library_dir: Path | None = None
@@ -515,6 +518,8 @@ def run_export(
     root.mkdir(exist_ok=True)
     options.library_dir = root
     catalog = Catalog.load(root)
+    if options.base_url is not None:
+        catalog.base_url = options.base_url or None
     recovered = catalog.fold_journal()
     run_notes = prune_deleted(catalog)
     if recovered:
@@ -592,7 +597,7 @@ def run_export(
     finally:
         shutil.rmtree(options.tmp_dir, ignore_errors=True)
     if options.bag:
-        bag_output(options, catalog)
+        bag_output(options.output_dir, catalog)
     if notes is not None:
         notes += run_notes
     return ordered
@@ -604,15 +609,15 @@ def _skipped_id(item: Skipped) -> str:
     return unreadable_id(str(item.source_path)) + (f"?p={item.post_id}" if item.post_id else "")
 
 
-def bag_output(options: Options, catalog: Catalog) -> None:
+def bag_output(output_dir: Path, catalog: Catalog) -> None:
     """Bring the bag up to date with its payload: every book of the catalog, counted, with the date rule's
     Bagging-Date (the latest publication date of the books, or SOURCE_DATE_EPOCH)."""
     done = [e for e in catalog.entries.values() if e.get("status") == "ok"]
     sites = Counter((e.get("site") or {}).get("name") for e in done if (e.get("site") or {}).get("name"))
-    books = {str(o["path"]) for e in done for o in e.get("outputs") or [] if o.get("format") in options.formats}
+    books = {str(o["path"]) for e in done for o in e.get("outputs") or [] if o.get("format") not in PICTURES}
     published = [datetime.fromisoformat(str(e["published"])) for e in done if e.get("published")]
     update_bag(
-        options.output_dir,
+        output_dir,
         source_organization=sites.most_common(1)[0][0] if sites else None,
         description=f"{len(done)} article(s) in {len(books)} book file(s), exported by exporter {__version__}",
         bagging_date=default_bagging_date(published),

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
+from exporter import __version__
 from exporter.commands.common import check_usage, echo_messages, echo_skipped_files, fail, names, selection_options
 from exporter.errors import ExporterError
+from exporter.library.catalog import write_atomic
 from exporter.pipeline import FORMATS, PICTURES, ItemResult, Options, run_export, skipped_files, unused_files
 from exporter.writers.pdf import PAPERS
 from exporter.writers.pdf_archival import VARIANTS
@@ -26,7 +30,7 @@ Examples:
   exporter inspect --json --status publish,draft site.wordpress.xml   # the same as JSON records, file names too
 
 \b
-Exit status: 0 all items exported, 1 some failed (the others are written), 2 usage error.
+Exit status: 0 all items exported, 1 some failed (the others are written), 2 usage error (nothing changed).
 """
 
 
@@ -79,7 +83,24 @@ Exit status: 0 all items exported, 1 some failed (the others are written), 2 usa
     metavar="|".join(v for v in VARIANTS if v),
     help="Archival PDF/A-3b (the source attached) or tagged PDF/UA-1. Default: plain PDF.",
 )
-@click.option("--bag", is_flag=True, help="Make the output folder a BagIt bag (books under data/, SHA-256/512).")
+@click.option(
+    "--bag",
+    is_flag=True,
+    help="Make the output folder a BagIt bag, or update the bag it is (books under data/, SHA-256/512). "
+    "A bag is never exported into without it.",
+)
+@click.option(
+    "--report",
+    "report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write this run's own report (its items, messages and notes) as JSON to FILE.",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="The address the folder is served from: the OPDS feeds then use absolute links (kept for later runs; "
+    "--base-url '' goes back to relative links).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines; errors and the summary only.")
 @click.option(
     "-v",
@@ -104,6 +125,8 @@ def export(
     resume: bool,
     pdf_variant: str | None,
     bag: bool,
+    report: Path | None,
+    base_url: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -122,6 +145,7 @@ def export(
         pdf_variant=pdf_variant,
         bag=bag,
         rules=rules,
+        base_url=check_base_url(base_url),
     )
     if jobs is not None:
         options.jobs = jobs
@@ -149,8 +173,9 @@ def export(
         if verbose:
             echo_messages(result.warnings)
 
+    notes: list[str] = []
     try:
-        results = run_export(paths, options, progress)
+        results = run_export(paths, options, progress, notes)
     except OSError as exc:
         raise click.ClickException(f"{output_dir}: cannot write output ({exc.strerror or exc})") from None
     except ExporterError as exc:
@@ -158,8 +183,44 @@ def export(
     unsupported = unused_files(skipped_files(paths, options), (f for r in results for f in r.resources))
     if verbose:
         echo_skipped_files(unsupported, err=True)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    if report is not None:
+        write_report(report, options, results, unsupported, notes)
     click.echo(summary_line(results, options, len(unsupported)), err=True)
     sys.exit(1 if any(r.error is not None for r in results) else 0)
+
+
+def check_base_url(value: str | None) -> str | None:
+    """--base-url as given ('' kept: back to relative links), refused unless an http(s) address with a host."""
+    if value is None or value == "":
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise click.BadParameter(f"{value!r} is not an http(s) address such as https://books.example/", "--base-url")
+    return value if value.endswith("/") else value + "/"
+
+
+def write_report(
+    path: Path,
+    options: Options,
+    results: Sequence[ItemResult],
+    unsupported: Sequence[tuple[Path, str]],
+    notes: list[str],
+) -> None:
+    """This run's own report, as JSON (atomically): its items as the catalog records them, and its notes."""
+    data = {
+        "tool": f"exporter {__version__}",
+        "run": options.run,
+        "output": str(options.output_dir),
+        "items": [r.to_json() for r in results],
+        "notes": notes,
+        "skipped_files": [{"path": str(p), "reason": reason} for p, reason in unsupported],
+    }
+    try:
+        write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot write the report ({exc.strerror or exc})") from None
 
 
 def summary_line(results: Sequence[ItemResult], options: Options, unsupported: int = 0) -> str:

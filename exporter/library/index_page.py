@@ -16,4 +16,5 @@ def render_index(books: Sequence[Book], *, title: str = "Library") -> str:
         + "</li>"
         for b in books
     )
-    return f"<!DOCTYPE html><html lang=\"en\"><head><title>{html.escape(title)}</title></head><body><ul>{items}</ul></body></html>\n"
+    head = f"<title>{html.escape(title)}</title>"
+    return f'<!DOCTYPE html><html lang="en"><head>{head}</head><body><ul>{items}</ul></body></html>\n'
