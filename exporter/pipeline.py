@@ -181,7 +181,7 @@ def iter_raw(paths: list[Input], options: Options | None = None) -> Iterator[Raw
     """Every raw article or skipped post of the inputs, or (path, error) for an input that could not be read."""
     statuses = options.statuses if options else DEFAULT_STATUSES
     types = options.types if options else DEFAULT_TYPES
-    for item in expand_inputs(paths):
+    for item in expand_inputs(paths, besides=(options.output_dir,) if options else ()):
         if isinstance(item, ExporterError):
             yield (item.path or "", item)
             continue
@@ -252,7 +252,7 @@ def count_raw(paths: list[Input], options: Options) -> int:
     """How many items the run will have (articles and unreadable inputs), for progress lines."""
     return sum(
         1 if isinstance(p, ExporterError) else count_items(p, options.statuses, options.types)
-        for p in expand_inputs(paths)
+        for p in expand_inputs(paths, besides=(options.output_dir,))
     )
 
 

@@ -42,7 +42,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         assert "Traceback" not in proc.stderr
         runs.append(out)
     first, second = runs
-    files = {p.name: p for p in first.iterdir()}
+    files = {p.name: p for p in first.iterdir() if p.is_file()}
     files["__second__"] = second
     return files
 

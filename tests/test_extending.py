@@ -14,6 +14,7 @@ from exporter.messages import Message, info
 from exporter.model import Article
 from exporter.pipeline import Options, run_export
 from exporter.readers.text import read_text
+from tests.tools import book_files
 from exporter.writers.registry import WRITERS, WriteOptions, formats, writer_for
 
 ARTICLE = "The lighthouse keepers\n\nThe keepers kept a log of every ship that passed the point.\n\nShout it.\n"
@@ -72,8 +73,7 @@ def test_a_toy_format_registered_in_one_place_is_written(toy_format, source: Pat
     out = tmp_path / "out"
     results = run_export([source], Options(output_dir=out, formats=("txt", "epub"), jobs=jobs))
     assert [r.status for r in results] == ["ok"]
-    assert sorted(p.name for p in out.iterdir()) == [
-        "manifest.json",
+    assert book_files(out) == [
         "the-lighthouse-keepers.epub",
         "the-lighthouse-keepers.txt",
     ]

@@ -382,3 +382,16 @@ def hyphenated_words(path: Path) -> list[str]:
             if head and tail:
                 found.append(f"{head.group(1)}|{tail.group(1)}")
     return found
+
+
+# ---- library folders ----------------------------------------------------------------------------------------
+
+LIBRARY_PAGES = frozenset({"manifest.json", "index.html"})
+"""The catalog and the reader's page every export writes at the folder's root (besides covers/, thumbnails/,
+opds/)."""
+
+
+def book_files(folder: Path) -> list[str]:
+    """The names of the books at the top of an output folder: every file but the catalog and the reader's page
+    (covers, thumbnails and feeds live in folders)."""
+    return sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in LIBRARY_PAGES)

@@ -49,6 +49,7 @@ def remove(names: tuple[str, ...], output_dir: Path) -> None:
         done = remove_items(catalog, list(names))
         notes = publish(catalog)
         catalog.save()
+        catalog.drop_journal()
         if bagged:
             bag_output(output_dir, catalog)
     except ExporterError as exc:

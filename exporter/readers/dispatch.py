@@ -67,13 +67,15 @@ def _folder_files(folder: Path) -> list[Path]:
     )
 
 
-def expand_inputs(inputs: list[Input]) -> list[Input | InputError]:
+def expand_inputs(inputs: list[Input], besides: Iterable[Path | None] = ()) -> list[Input | InputError]:
     """Files as given, and the files with a reader's suffix inside folders (sorted, recursive, hidden ones skipped);
-    standard input as it is.
+    standard input as it is. Files inside the ``besides`` folders (the output folder: its pages and feeds are no
+    inputs) are left out of the input folders that hold them.
 
     An InputError stands in place of a path that is missing or a folder with no supported file.
     """
     known = suffixes()
+    others = [b.resolve() for b in besides if b is not None]
     out: list[Input | InputError] = []
     for path in inputs:
         if isinstance(path, StdinInput):
@@ -81,7 +83,12 @@ def expand_inputs(inputs: list[Input]) -> list[Input | InputError]:
         elif not path.exists():
             out.append(InputError("no such file or folder", path))
         elif path.is_dir():
-            found = [p for p in _folder_files(path) if p.suffix.lower() in known]
+            inside = [o for o in others if not path.resolve().is_relative_to(o)]  # not when it is the input itself
+            found = [
+                p
+                for p in _folder_files(path)
+                if p.suffix.lower() in known and not any(p.resolve().is_relative_to(o) for o in inside)
+            ]
             if not found:
                 out.append(InputError(f"folder holds no supported files ({', '.join(known)})", path))
             out.extend(found)
