@@ -2,7 +2,8 @@
 
 In the manner of calibre's and Standard Ebooks' generated covers: one muted colour (chosen from the site's name,
 so one site's books look like a series), the site's name at the top, the title large in the middle, wrapped and
-sized to fit however long it is, the author under it and the year at the foot. A post's featured image
+sized to fit however long it is, the author under it and the year at the foot, in a frame (doubled for a
+bundle). A post's featured image
 (``Article.cover_image``) fills the upper part and the text sits on a panel below it.
 
 Text is set in the fonts print.css names (DejaVu Serif, DejaVu Sans where Serif lacks the script, as for Arabic
@@ -110,6 +111,7 @@ def bundle_cover(title: str, articles: Sequence[Article]) -> bytes:
             site=site,
             year=span,
             palette_key=site or title,
+            bundle=True,
         ),
         None,
     )
@@ -135,6 +137,8 @@ class Lines:
     site: str
     year: str
     palette_key: str
+    bundle: bool = False
+    """A collection: its frame is doubled."""
 
 
 @dataclass(frozen=True)
@@ -156,19 +160,21 @@ def _render(lines: Lines, picture: ArticleImage | None) -> bytes:
         draw.rectangle((0, PICTURE_HEIGHT, WIDTH, PICTURE_HEIGHT + FRAME_WIDTH * 2 - 1), fill=ink)
         panel = PICTURE_HEIGHT + FRAME_WIDTH * 2
         site, title, byline, year = (
-            Box(panel + 70, panel + 150),
-            Box(panel + 190, HEIGHT - 330),
-            Box(HEIGHT - 300, HEIGHT - 190),
-            Box(HEIGHT - 160, HEIGHT - 90),
+            Box(panel + 60, panel + 130),
+            Box(panel + 210, HEIGHT - 350),
+            Box(HEIGHT - 280, HEIGHT - 180),
+            Box(HEIGHT - 150, HEIGHT - 80),
         )
+        largest = 120
     else:
-        inset = FRAME_INSET
-        draw.rectangle((inset, inset, WIDTH - 1 - inset, HEIGHT - 1 - inset), outline=ink, width=FRAME_WIDTH)
+        for inset, width in ((FRAME_INSET, FRAME_WIDTH), (FRAME_INSET + 20, 2))[: 2 if lines.bundle else 1]:
+            draw.rectangle((inset, inset, WIDTH - 1 - inset, HEIGHT - 1 - inset), outline=ink, width=width)
         site, title, byline, year = Box(190, 330), Box(420, 1500), Box(1580, 1800), Box(1850, 1950)
+        largest = 150
     _block(draw, lines.site.upper(), site, ink, sizes=(54, 30), font_style="Book", sans=True, max_lines=2)
     rule = site.bottom + (title.top - site.bottom) // 2
     draw.rectangle((WIDTH // 2 - 120, rule - 2, WIDTH // 2 + 120, rule + 1), fill=ink)
-    _block(draw, lines.title, title, ink, sizes=(150, 36), font_style="Bold", language=lines.language)
+    _block(draw, lines.title, title, ink, sizes=(largest, 36), font_style="Bold", language=lines.language)
     rule = title.bottom + (byline.top - title.bottom) // 2
     if lines.byline:
         draw.rectangle((WIDTH // 2 - 120, rule - 2, WIDTH // 2 + 120, rule + 1), fill=ink)
