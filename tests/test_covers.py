@@ -109,6 +109,22 @@ def test_a_long_title_stays_inside_the_margins(title: str) -> None:
     assert title_band.getextrema() != tuple((c, c) for c in background), "the title was drawn"
 
 
+def test_words_are_kept_whole_when_a_smaller_size_fits() -> None:
+    """A long word makes the title smaller rather than break between letters; a line may end after a hyphen;
+    only a word too long for the line at :data:`cover.WORD_FLOOR` is broken between letters."""
+    face = ("DejaVu Serif", "Bold")
+
+    def lines(title: str) -> list[str]:
+        return cover.fit(title, 1080, (150, 36), face, "ltr", "en")[1]
+
+    assert "Antidisestablishmentarianism" in lines("Antidisestablishmentarianism and Its Discontents")
+    assert "Join Pro-" in lines("Iran: Tens of Thousands Join Pro-Government Rallies")
+    assert "Government" in lines("Iran: Tens of Thousands Join Pro-Government Rallies")
+    word = "Taumatawhakatangihangakoauauotamateaturipukakapikimaungahoronukupokaiwhenuakitanatahu"
+    font, rows = cover.fit(word, 1080, (150, 36), face, "ltr", "en")
+    assert len(rows) > 1 and "".join(rows) == word and font.size <= cover.WORD_FLOOR
+
+
 def test_right_to_left_title_is_shaped_with_raqm(monkeypatch: pytest.MonkeyPatch) -> None:
     """A Persian title set with raqm (joined letters, right to left) differs from the same title set letter by
     letter, left to right, by Pillow's basic layout; and a title that starts with a Latin word is laid out with

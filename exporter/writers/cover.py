@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import threading
@@ -42,6 +43,8 @@ THUMB_WIDTH, THUMB_HEIGHT = 350, 525
 MARGIN = 140
 """No text comes nearer the left or right edge than this (the frame lies outside it)."""
 FRAME_INSET, FRAME_WIDTH = 56, 4
+WORD_FLOOR = 56
+"""A title is made smaller, down to this size, rather than have a word broken between letters."""
 PICTURE_HEIGHT = 1000
 """The featured image fills the cover's top this high; the text panel is below it."""
 JPEG_SETTINGS = {"format": "JPEG", "quality": 90, "subsampling": 0, "optimize": False, "progressive": False}
@@ -173,7 +176,8 @@ def _render(lines: Lines, picture: ArticleImage | None) -> bytes:
         largest = 150
     _block(draw, lines.site.upper(), site, ink, sizes=(54, 30), font_style="Book", sans=True, max_lines=2)
     rule = site.bottom + (title.top - site.bottom) // 2
-    draw.rectangle((WIDTH // 2 - 120, rule - 2, WIDTH // 2 + 120, rule + 1), fill=ink)
+    if lines.site:
+        draw.rectangle((WIDTH // 2 - 120, rule - 2, WIDTH // 2 + 120, rule + 1), fill=ink)
     _block(draw, lines.title, title, ink, sizes=(largest, 36), font_style="Bold", language=lines.language)
     rule = title.bottom + (byline.top - title.bottom) // 2
     if lines.byline:
@@ -212,29 +216,14 @@ def _block(
     language: str | None = None,
     max_lines: int = 0,
 ) -> None:
-    """Draw ``text`` centred in ``box``, wrapped at the margins, at the largest size (from ``sizes``' first
-    down to its second) whose lines fit the box; at the smallest size, the lines that do not fit are cut with
-    an ellipsis."""
+    """Draw ``text`` centred in ``box``, wrapped at the margins (see :func:`fit`)."""
     text = " ".join(text.split())
     if not text:
         return
     family = "DejaVu Sans" if sans or not _serif_draws(text) else "DejaVu Serif"
     direction = _direction(text, language)
-    largest, smallest = sizes
-    size = largest
-    while True:
-        font = _font(family, font_style, size)
-        leading = round(size * 1.22)
-        rows = _wrap(text, font, direction, language)
-        fits = len(rows) * leading <= box.bottom - box.top and (not max_lines or len(rows) <= max_lines)
-        if fits or size <= smallest:
-            break
-        size = max(smallest, size - max(2, size // 20))
-    room = max(1, (box.bottom - box.top) // leading)
-    if max_lines:
-        room = min(room, max_lines)
-    if len(rows) > room:
-        rows = [*rows[: room - 1], _ellipsis(" ".join(rows[room - 1 :]), font, direction, language)]
+    font, rows = fit(text, box.bottom - box.top, sizes, (family, font_style), direction, language, max_lines)
+    leading = round(font.size * 1.22)
     top = box.top + (box.bottom - box.top - len(rows) * leading) // 2
     ascent, descent = font.getmetrics()
     for n, row in enumerate(rows):
@@ -244,31 +233,63 @@ def _block(
         draw.text((x, baseline), row, font=font, fill=ink, anchor="ls", **_shaping(direction, language))
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, direction: str, language: str | None) -> list[str]:
+def fit(
+    text: str,
+    height: int,
+    sizes: tuple[int, int],
+    face: tuple[str, str],
+    direction: str,
+    language: str | None,
+    max_lines: int = 0,
+) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The font and lines of ``text`` wrapped at the margins, at the largest size (from ``sizes``' first down to
+    its second) whose lines fit ``height`` (and ``max_lines``), and above :data:`WORD_FLOOR` only a size that
+    breaks no word between letters; at the smallest size, the lines that do not fit are cut with an ellipsis."""
+    largest, smallest = sizes
+    size = largest
+    while True:
+        font = _font(*face, size)
+        leading = round(size * 1.22)
+        rows, broken = _wrap(text, font, direction, language)
+        fits = len(rows) * leading <= height and (not max_lines or len(rows) <= max_lines)
+        if (fits and not (broken and size > WORD_FLOOR)) or size <= smallest:
+            break
+        size = max(smallest, size - max(2, size // 20))
+    room = max(1, height // leading)
+    if max_lines:
+        room = min(room, max_lines)
+    if len(rows) > room:
+        rows = [*rows[: room - 1], _ellipsis(" ".join(rows[room - 1 :]), font, direction, language)]
+    return font, rows
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, direction: str, language: str | None) -> tuple[list[str], bool]:
     """Greedy line breaking at spaces, measuring each candidate line as shaped; a word wider than the line is
-    broken between characters."""
+    broken after its hyphens, else between letters. Returns the lines and whether a word was broken between
+    letters."""
     limit = WIDTH - 2 * MARGIN
     rows: list[str] = []
     line = ""
+    broken = False
     for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if _width(candidate, font, direction, language) <= limit:
-            line = candidate
-            continue
-        if line:
-            rows.append(line)
-        line = ""
-        for piece in _pieces(word, font, direction, language, limit):
+        for n, part in enumerate(re.split(r"(?<=-)(?=.)", word)):  # a line may end after a hyphen
+            candidate = f"{line} {part}" if line and n == 0 else line + part
+            if _width(candidate, font, direction, language) <= limit:
+                line = candidate
+                continue
             if line:
                 rows.append(line)
-            line = piece
+            pieces = _pieces(part, font, direction, language, limit)
+            broken = broken or len(pieces) > 1
+            rows.extend(pieces[:-1])
+            line = pieces[-1]
     if line:
         rows.append(line)
-    return rows
+    return rows, broken
 
 
 def _pieces(word: str, font: ImageFont.FreeTypeFont, direction: str, language: str | None, limit: int) -> list[str]:
-    """A word cut into pieces that each fit ``limit`` (most words are one piece)."""
+    """A word cut between letters into pieces that each fit ``limit`` (most words are one piece)."""
     pieces: list[str] = []
     piece = ""
     for char in word:
