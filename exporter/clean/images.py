@@ -88,5 +88,5 @@ def resolve_cover_image(
     else:
         why = "not found locally"
     label = "data: URI" if scheme(url) == "data" else url.rsplit("/", 1)[-1][:80]
-    text = f"featured image not used on the cover ({why}): {label}"
+    text = f"featured image not used on the cover, {why}: {label}"
     return None, [info("images", "cover-image-missing", text)]
