@@ -88,6 +88,9 @@ class RawArticle:
     """The title's markup as the source holds it, when the source's title is HTML (a WXR ``<title>``, a saved
     page's heading); None when the title is plain text (text files, ``<title>``, ``og:title``, file names).
     Unsanitized: the cleaner makes ``Article.title_html`` of it."""
+    featured_image: str | None = None
+    """The post's featured image as the source names it (a URL or a path): a WXR post's ``_thumbnail_id``
+    attachment, a saved page's ``og:image``. Nothing is fetched: the cleaner looks for it locally."""
 
 
 @dataclass
@@ -174,3 +177,7 @@ class Article:
     """The title as sanitized inline XHTML (``<em>``, ``<sup>``...; see the module's notes) for the article's
     own heading; None when the title has no markup worth keeping (writers then escape ``title``). Its text is
     ``title``."""
+    cover_image: Image | None = None
+    """The featured image (``RawArticle.featured_image``) when the resolver found it locally (input folder,
+    ``--media``) and it is a picture Pillow reads: the generated cover shows it. Not in ``images`` (the body's),
+    and never embedded as is: the cover is drawn from it."""

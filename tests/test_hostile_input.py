@@ -238,8 +238,9 @@ def check_outputs(layout: Layout, server: CountingServer, proc: subprocess.Compl
                 assert url_scheme(href) == "" and not href.startswith("/"), (name, href)
             for src in re.findall(r'\ssrc="([^"]*)"', data.decode("utf-8")):  # only files of the book
                 assert url_scheme(src) == "" and not src.startswith(("/", "..")), (name, src)
-    # The image inside the folder is kept; only images from the input folder are in the book.
-    images = [n for n in members if n.startswith("EPUB/images/")]
+    # The image inside the folder is kept; only images from the input folder are in the book (besides the cover
+    # the exporter draws).
+    images = [n for n in members if n.startswith("EPUB/images/") and n != "EPUB/images/cover.jpg"]
     assert len(images) == 1 and members[images[0]] == png()
     # The PDF has no script, no launch action, no attachment, no javascript: link.
     for blob in [raw_pdf, *_inflated_streams(raw_pdf)]:
@@ -637,7 +638,7 @@ def test_data_images_reach_both_books(tmp_path: Path) -> None:
     proc = run_cli("export", post, "-o", out)
     assert proc.returncode == 0, proc.stderr
     with zipfile.ZipFile(out / "inline-pictures.epub") as zf:
-        images = {n: zf.read(n) for n in zf.namelist() if n.startswith("EPUB/images/")}
+        images = {n: zf.read(n) for n in zf.namelist() if n.startswith("EPUB/images/") and n != "EPUB/images/cover.jpg"}
     assert sorted(images.values()) == sorted([picture, safe_svg(SAFE_SVG)])
     listing = subprocess.run(
         ["pdfimages", "-list", str(out / "inline-pictures.pdf")], capture_output=True, text=True, check=True

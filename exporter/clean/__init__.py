@@ -65,6 +65,7 @@ def clean(
         licence=doc.licence,
         footnotes=doc.notes,
         images=doc.images,
+        cover_image=doc.cover_image,
         warnings=doc.report.messages,
         source_hash=raw.source_hash,
         source_xml=raw.source_xml,

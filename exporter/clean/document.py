@@ -34,6 +34,8 @@ class CleanDocument:
     notes: list[Footnote] = field(default_factory=list)
     licence: Licence | None = None
     images: list[Image] = field(default_factory=list)
+    cover_image: Image | None = None
+    """The featured image found locally, for the cover (the ``cover-image`` transform)."""
     language: str = "en"
     title: str = ""
     """The title's plain text (the ``title`` transform; empty until then)."""

@@ -63,3 +63,30 @@ def _has_caption(img: HtmlElement) -> bool:
 
 def _remove_keep_tail(el: HtmlElement) -> None:
     el.drop_tree()
+
+
+COVER_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+"""The featured image types a cover is drawn from (a bitmap; an SVG drawing is not)."""
+
+
+def resolve_cover_image(
+    url: str | None, resolver: Resolver, base_dir: Path | None, *, source_path: Path | None = None
+) -> tuple[Image | None, list[Message]]:
+    """The featured image the source names, found by the same resolver as the body's images (local files only,
+    ``--media``; never the network); when it is not found, None and one info message naming it."""
+    url = (url or "").strip()
+    if not url:
+        return None, []
+    found = resolver.locate_image(url, base_dir)
+    if isinstance(found, ImageSource) and found.media_type in COVER_TYPES:
+        path = found.path or source_path or base_dir or Path()
+        return Image(key=found.key, path=path, media_type=found.media_type, data=found.data), []
+    if isinstance(found, ImageSource):
+        why = "it is a drawing (SVG), not a picture"
+    elif isinstance(found, Refusal):
+        why = found.reason
+    else:
+        why = "not found locally"
+    label = "data: URI" if scheme(url) == "data" else url.rsplit("/", 1)[-1][:80]
+    text = f"featured image not used on the cover, {why}: {label}"
+    return None, [info("images", "cover-image-missing", text)]

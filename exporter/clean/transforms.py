@@ -15,7 +15,7 @@ from exporter.clean.document import CleanDocument
 from exporter.clean.footnotes import extract_footnotes
 from exporter.clean.gallery import canonical_galleries, collapse_missing, mark_galleries, separate_file_button
 from exporter.clean.handlers import apply_shortcodes
-from exporter.clean.images import resolve_images
+from exporter.clean.images import resolve_cover_image, resolve_images
 from exporter.clean.labels import drop_image_labels
 from exporter.clean.licence import detect_licence
 from exporter.clean.links import absolutize_links
@@ -142,6 +142,15 @@ def dangling(doc: CleanDocument) -> None:
 def images(doc: CleanDocument) -> None:
     """Each image served from the allowed folders, or replaced by its alt text and named."""
     doc.images, messages = resolve_images(doc.tree, doc.resolver, doc.raw.base_dir, source_path=doc.raw.source_path)
+    doc.report.extend(messages)
+
+
+@TRANSFORMS.add("cover-image", 605)
+def cover_image(doc: CleanDocument) -> None:
+    """The featured image found locally for the cover, by the same resolver; when it is not found, said once."""
+    doc.cover_image, messages = resolve_cover_image(
+        doc.raw.featured_image, doc.resolver, doc.raw.base_dir, source_path=doc.raw.source_path
+    )
     doc.report.extend(messages)
 
 

@@ -118,6 +118,7 @@ def _read(path: Path, decoded: DecodedText) -> RawArticle:
         base_dir=path.parent,
         warnings=warnings,
         source_hash=decoded.sha256,
+        featured_image=meta.featured_image(source_url),
     )
 
 

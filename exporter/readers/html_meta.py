@@ -113,6 +113,11 @@ class PageMeta:
                 return url
         return None
 
+    def featured_image(self, base: str | None) -> str | None:
+        """The page's own picture of the post: ``og:image`` (or ``twitter:image``), absolute against ``base``."""
+        value = self.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
+        return (absolute_url(value, base) or value) if value else None
+
     def site_name(self) -> tuple[str | None, bool]:
         """Site name and whether it was read off the page header (a guess)."""
         value = self.first("og:site_name")

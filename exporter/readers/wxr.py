@@ -434,10 +434,17 @@ def _article(path: Path, site: _Site, item: _Item, elem: Element, attachments: M
         footnotes_meta=item.meta_value("footnotes") or None,
         attachments=attachments,
         source_xml=source_xml,
+        featured_image=_featured_image(item, attachments),
     )
 
 
 # --- fields -----------------------------------------------------------------------------------------
+
+
+def _featured_image(item: _Item, attachments: Mapping[str, Attachment]) -> str | None:
+    """The URL of the post's featured image: its ``_thumbnail_id`` meta names an attachment of the site."""
+    attachment = attachments.get((item.meta_value("_thumbnail_id") or "").strip())
+    return (attachment.url or None) if attachment is not None else None
 
 
 def _slug(value: str) -> str | None:

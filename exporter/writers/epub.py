@@ -1,4 +1,10 @@
-"""EPUB 3 writer (ebooklib): title page, article, licence page; EPUBCheck-clean, Ace-clean, byte-for-byte repeatable.
+"""EPUB 3 writer (ebooklib): cover, title page, article, licence page; EPUBCheck-clean, Ace-clean, byte-for-byte
+repeatable.
+
+Every book has a cover: the JPEG the pipeline made (``WriteOptions.cover``), else one drawn here
+(:mod:`exporter.writers.cover`). It is the manifest item marked ``cover-image`` (EPUB 3), named by
+``<meta name="cover">`` for EPUB 2 reading systems, and shown by a cover page first in the spine, whose image's
+text alternative is the book's title.
 
 Accessibility metadata (schema.org, EPUB Accessibility 1.1) is derived from the content of each book: what it
 holds (images with or without text descriptions, notes, right-to-left text, animation) decides the access modes,
@@ -31,6 +37,7 @@ from exporter.messages import Message, Reporter
 from exporter.model import Article
 from exporter.transforms import Transforms
 from exporter.writers import stylesheet
+from exporter.writers.cover import article_cover, bundle_cover
 from exporter.writers.document import BookBody
 from exporter.writers.pages import (
     bundle_title_block,
@@ -48,6 +55,8 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 EVALUATOR = "exporter (automated evaluation at export; not reviewed by a person)"
+COVER_ID = "cover-image"
+COVER_FILE = "images/cover.jpg"
 OUR_LABELS = ("Title page", "Licence and attribution", "Licences of the articles")
 """Navigation labels the writer adds in English, whatever the book's language."""
 
@@ -100,8 +109,27 @@ def _write(book: epub.EpubBook, path: Path, when: datetime, language: str) -> No
     path.write_bytes(_repack(buffer.getvalue(), when, language))
 
 
-def write_epub(article: Article, path: Path) -> list[Message]:
-    """Write ``article`` as an EPUB 3 file at ``path``: title page, article, licence page; returns warnings."""
+def _cover(book: epub.EpubBook, cover: bytes, title: str, language: str, css: epub.EpubItem) -> XhtmlPage:
+    """The cover image (``cover-image``, and the EPUB 2 ``<meta name="cover">``) and the page that shows it."""
+    image = epub.EpubCover(uid=COVER_ID, file_name=COVER_FILE)
+    image.media_type = "image/jpeg"
+    image.content = cover
+    book.add_item(image)
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": COVER_ID})
+    markup = (
+        f'<div class="cover-page"><img epub:type="cover" role="doc-cover" src="{COVER_FILE}"'
+        f' alt="{escape(title)}"/></div>'
+    )
+    page = _page("cover.xhtml", title, markup, language)
+    page.id = "cover"
+    page.add_item(css)
+    book.add_item(page)
+    return page
+
+
+def write_epub(article: Article, path: Path, cover: bytes | None = None) -> list[Message]:
+    """Write ``article`` as an EPUB 3 file at ``path``: cover, title page, article, licence page; returns
+    warnings. ``cover`` is the cover JPEG; without it one is drawn from the article."""
     book = _new_book(article.id, article.title, article.language, article.authors)
     if article.published:
         book.add_metadata("DC", "date", iso_date(article))
@@ -120,6 +148,7 @@ def write_epub(article: Article, path: Path) -> list[Message]:
         book.add_metadata("DC", "rights", "No licence statement found in the source.")
     _accessibility(book, [article])
     css = _stylesheet(book)
+    cover_page = _cover(book, cover or article_cover(article), article.title, article.language, css)
     _add_images(book, [article])
 
     body, headings = _body(article)
@@ -146,14 +175,15 @@ def write_epub(article: Article, path: Path) -> list[Message]:
         epub.Link("licence.xhtml", "Licence and attribution", "licence"),
     ]
     _navigation(book, css, article.language, "article.xhtml")
-    book.spine = [title_page, "nav", article_page, licence_page]
+    book.spine = [cover_page, title_page, "nav", article_page, licence_page]
     _write(book, path, dates.stamp([article.published]), article.language)
     return []
 
 
-def write_epub_bundle(title: str, articles: Sequence[Article], path: Path) -> list[Message]:
-    """Write several articles as one EPUB: a title page, contents, one chapter per article (each with its own
-    byline, date, source and licence block), and a closing page listing every article's licence."""
+def write_epub_bundle(title: str, articles: Sequence[Article], path: Path, cover: bytes | None = None) -> list[Message]:
+    """Write several articles as one EPUB: a cover, a title page, contents, one chapter per article (each with
+    its own byline, date, source and licence block), and a closing page listing every article's licence.
+    ``cover`` is the cover JPEG; without it one is drawn from the title and the articles."""
     language = Counter(a.language for a in articles).most_common(1)[0][0]
     authors = list(dict.fromkeys(name for a in articles for name in a.authors))
     identifier = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "bundle:" + "|".join(sorted(a.id for a in articles))))
@@ -174,6 +204,7 @@ def write_epub_bundle(title: str, articles: Sequence[Article], path: Path) -> li
         book.add_metadata("DC", "rights", "Each article keeps its own licence; see the licences page.")
     _accessibility(book, articles)
     css = _stylesheet(book)
+    cover_page = _cover(book, cover or bundle_cover(title, articles), title, language, css)
     _add_images(book, articles)
 
     title_page = _page(
@@ -212,7 +243,7 @@ def write_epub_bundle(title: str, articles: Sequence[Article], path: Path) -> li
         epub.Link("licences.xhtml", "Licences of the articles", "licences"),
     ]
     _navigation(book, css, language, chapters[0].file_name)
-    book.spine = [title_page, "nav", *chapters, overview]
+    book.spine = [cover_page, title_page, "nav", *chapters, overview]
     _write(book, path, dates.stamp(a.published for a in articles), language)
     return []
 
@@ -453,11 +484,11 @@ def _is_animated(path: Path) -> bool:
 def summary(facts: Accessibility) -> str:
     """A plain-language accessibility summary: what the book has, what it lacks, and what it claims."""
     if facts.articles == 1:
-        parts = ["This book holds one article, with a title page, a table of contents and a licence page."]
+        parts = ["This book holds one article, with a cover, a title page, a table of contents and a licence page."]
     else:
         parts = [
-            f"This book collects {facts.articles} articles, each a chapter with its own title, credits and licence,"
-            " and ends with a page listing every licence; a table of contents links to each."
+            f"This book collects {facts.articles} articles after a cover, each a chapter with its own title, credits"
+            " and licence, and ends with a page listing every licence; a table of contents links to each."
         ]
     parts.append("Headings mark the sections, and the reading order follows the original.")
     if facts.notes:
@@ -582,11 +613,11 @@ class EpubWriter:
 
     def write(self, article: Article, path: Path, options: WriteOptions) -> list[Message]:
         """One article as an EPUB."""
-        return write_epub(article, path)
+        return write_epub(article, path, options.cover)
 
     def write_bundle(self, title: str, articles: Sequence[Article], path: Path, options: WriteOptions) -> list[Message]:
         """Several articles as one EPUB."""
-        return write_epub_bundle(title, articles, path)
+        return write_epub_bundle(title, articles, path, options.cover)
 
 
 EPUB_WRITER = EpubWriter()
