@@ -30,7 +30,7 @@ from tests.tools import CHROMIUM, run_cli
 NODE_MODULES = ROOT / "node_modules"
 PUPPETEER = NODE_MODULES / "puppeteer-core"
 AXE = NODE_MODULES / "@daisy" / "axe-core-for-ace" / "axe.min.js"
-HOSTILE = "<script>window.pwned = 1</script> Tom & Jerry's \"<b>bold</b>\" notes"
+HOSTILE = '<script>window.pwned = 1</script> Tom & Jerry\'s "<b>bold</b>" notes'
 LONG = "Pneumonoultramicroscopicsilicovolcanoconiosis-and-other-very-long-unbroken-words-of-the-harbour-archive"
 LONG_SITE = "https://an-archive-with-a-very-long-host-name.example/and/a/long/path/that/must/wrap/on/a/phone"
 SHOTS = os.environ.get("EXPORTER_INDEX_SHOTS")
@@ -67,7 +67,7 @@ def book(n: int, **fields: object) -> Book:
 
 def test_each_book_shows_its_facts_and_downloads() -> None:
     page = render_index([book(4)], title="Harbour books")
-    assert page.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert '<meta charset="utf-8">' in page and '<meta name="viewport"' in page
     assert f'<meta name="generator" content="exporter {__version__}">' in page
     assert "<title>Harbour books</title>" in page and "<h1>Harbour books</h1>" in page
@@ -76,7 +76,9 @@ def test_each_book_shows_its_facts_and_downloads() -> None:
     assert '<time datetime="2023-10-14T07:30:00Z">14 October 2023</time>' in page
     assert "English (en)" in page
     assert '<a href="https://creativecommons.org/licenses/by/4.0/">Creative Commons Attribution 4.0</a>' in page
-    epub = re.search(r'<a class="download" href="book-4.epub" type="application/epub\+zip" download[^>]*>([^<]*)<', page)
+    epub = re.search(
+        r'<a class="download" href="book-4.epub" type="application/epub\+zip" download[^>]*>([^<]*)<', page
+    )
     pdf = re.search(r'<a class="download" href="book-4.pdf" type="application/pdf" download[^>]*>([^<]*)<', page)
     assert epub and epub.group(1) == "EPUB, 1.2 MB"
     assert pdf and pdf.group(1) == "PDF, 46 kB"
@@ -138,13 +140,22 @@ def test_a_persian_title_is_marked_right_to_left_and_undated_books_show_no_date(
     assert "Persian (fa)" in page and "<time" not in page
 
 
+def test_a_book_without_thumbnail_licence_or_files_still_reads_well() -> None:
+    bare = Book(id="path:notes.txt", title="Notes")
+    page = render_index([bare])
+    assert '<div class="thumb thumb-none" aria-hidden="true"></div>' in page
+    assert "<dt>Licence</dt><dd>Not stated</dd>" in page
+    assert "No file to download." in page and 'class="download"' not in page
+    assert 'data-site="" data-author="" data-subject="" data-year=""' in page
+
+
 def test_browsing_needs_no_script_every_value_lists_its_books() -> None:
     books = [book(1, subjects=("Fog", "Bells")), book(2, authors=("Bo", "Cy"), subjects=("Fog",))]
     page = render_index(books)
     browse = page[page.index('<nav class="browse"') :]
     assert re.findall(r'<details class="facet" id="by-(\w+)">', browse) == ["site", "author", "subject", "year"]
     fog = re.search(r">Fog <span[^>]*>\(2 books\)</span></h3>\n<ul>(.*?)</ul>", browse)
-    assert fog and fog.group(1).count("<a href=\"#book-") == 2
+    assert fog and fog.group(1).count('<a href="#book-') == 2
     ids = re.findall(r'<li class="book" id="([^"]+)"', page)
     assert all(f'href="#{i}"' in browse for i in ids)
 
@@ -279,9 +290,15 @@ async function axe(page) {
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
     const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(" ")).join("; ")})`);
+    return result.violations.map(v =>
+      `${v.impact} ${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(" ")).join("; ")})`);
   });
 }
+
+// Thumbnails are lazy: load them all before a full-page screenshot.
+const loadImages = page => page.evaluate(async () => {
+  for (const img of document.images) { img.loading = "eager"; await img.decode().catch(() => {}); }
+});
 
 const visibleTitles = page => page.$$eval("li.book", cards =>
   cards.filter(c => c.offsetParent !== null).map(c => c.querySelector(".title").textContent));
@@ -301,14 +318,16 @@ const visibleTitles = page => page.$$eval("li.book", cards =>
 
     await page.setViewport({ width: 1280, height: 900 });
     await page.goto(url, { waitUntil: "load" });
-    await page.evaluate(async () => { for (const img of document.images) { img.loading = "eager"; await img.decode().catch(() => {}); } });
+    await loadImages(page);
     await page.screenshot({ path: `${shots}/index-1280.png`, fullPage: true });
     out.wide = {
       scrollWidth: await page.evaluate(() => document.documentElement.scrollWidth),
       filtersShown: await page.$eval(".filters", el => !el.hidden),
       titles: await visibleTitles(page),
-      links: await page.$$eval("a.download", as => as.map(a => ({ href: a.href, type: a.type, download: a.hasAttribute("download"), text: a.textContent }))),
-      thumbs: await page.$$eval("img.thumb", imgs => imgs.map(i => ({ src: i.src, loaded: i.complete && i.naturalWidth > 0 }))),
+      links: await page.$$eval("a.download", as => as.map(a =>
+        ({ href: a.href, type: a.type, download: a.hasAttribute("download"), text: a.textContent }))),
+      thumbs: await page.$$eval("img.thumb", imgs => imgs.map(i =>
+        ({ src: i.src, loaded: i.complete && i.naturalWidth > 0 }))),
       pwned: await page.evaluate(() => window.pwned === 1),
       scripts: await page.evaluate(() => document.scripts.length),
     };
@@ -341,7 +360,7 @@ const visibleTitles = page => page.$$eval("li.book", cards =>
     // A phone.
     await page.setViewport({ width: 360, height: 740, isMobile: true, hasTouch: true });
     await page.reload({ waitUntil: "load" });
-    await page.evaluate(async () => { for (const img of document.images) { img.loading = "eager"; await img.decode().catch(() => {}); } });
+    await loadImages(page);
     await page.screenshot({ path: `${shots}/index-360.png`, fullPage: false });
     await page.screenshot({ path: `${shots}/index-360-full.png`, fullPage: true });
     out.phone = { scrollWidth: await page.evaluate(() => document.documentElement.scrollWidth) };
@@ -475,4 +494,4 @@ def test_no_console_errors_and_no_axe_violations(browsed: dict) -> None:
         "dark": browsed["darkAxe"],
         "360 px": browsed["phone"]["axe"],
     }
-    assert violations == dict.fromkeys(violations, []), json.dumps(violations, indent=1)
+    assert violations == {key: [] for key in violations}, json.dumps(violations, indent=1)
