@@ -147,6 +147,7 @@ def test_a_book_without_thumbnail_licence_or_files_still_reads_well() -> None:
     assert "<dt>Licence</dt><dd>Not stated</dd>" in page
     assert "No file to download." in page and 'class="download"' not in page
     assert 'data-site="" data-author="" data-subject="" data-year=""' in page
+    assert 'class="browse"' not in page  # nothing to browse by: no empty section
 
 
 def test_browsing_needs_no_script_every_value_lists_its_books() -> None:

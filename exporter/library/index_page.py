@@ -89,7 +89,8 @@ def render_index(books: Sequence[Book], *, title: str = "Library") -> str:
             '<button type="button" class="clear">Show all books</button></p>\n'
             "</section>\n"
         )
-        body.append(_browse(facets, books, ids))
+        if any(facet.values for facet in facets):
+            body.append(_browse(facets, books, ids))
     else:
         body.append(
             '<section id="books" class="empty" aria-labelledby="books-heading" tabindex="-1">\n'
