@@ -284,7 +284,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Book]]
 BROWSER_SCRIPT = r"""
 const puppeteer = require(process.env.PUPPETEER_CORE);
 const fs = require("fs");
-const [url, axePath, shots, word] = process.argv.slice(2);
+const [url, emptyUrl, axePath, shots, word] = process.argv.slice(2);
 const axeSource = fs.readFileSync(axePath, "utf8");
 
 async function axe(page) {
@@ -382,6 +382,11 @@ const visibleTitles = page => page.$$eval("li.book", cards =>
       browse: await still.$$eval(".browse a", as => as.map(a => a.getAttribute("href"))),
       cards: await still.$$eval("li.book", cards => cards.map(c => c.id)),
     };
+
+    // An empty library's page.
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(emptyUrl, { waitUntil: "load" });
+    out.empty = { heading: await page.$eval("h2", h => h.textContent), axe: await axe(page) };
   } finally {
     await browser.close();
   }
@@ -405,8 +410,10 @@ def browsed(library: tuple[Path, list[Book]], tmp_path_factory: pytest.TempPathF
     script.write_text(BROWSER_SCRIPT, encoding="utf-8")
     env = {**os.environ, "PUPPETEER_CORE": str(PUPPETEER), "CHROMIUM": CHROMIUM}
     url = (folder / "index.html").as_uri()
+    empty = tmp_path_factory.mktemp("empty") / "index.html"
+    empty.write_text(render_index([]), encoding="utf-8")
     done = subprocess.run(
-        ["node", str(script), url, str(AXE), str(shots), "keepers"],
+        ["node", str(script), url, empty.as_uri(), str(AXE), str(shots), "keepers"],
         capture_output=True,
         text=True,
         timeout=180,
@@ -494,5 +501,7 @@ def test_no_console_errors_and_no_axe_violations(browsed: dict) -> None:
         "all open": browsed["openAxe"],
         "dark": browsed["darkAxe"],
         "360 px": browsed["phone"]["axe"],
+        "empty library": browsed["empty"]["axe"],
     }
+    assert browsed["empty"]["heading"] == "No books yet"
     assert violations == {key: [] for key in violations}, json.dumps(violations, indent=1)
