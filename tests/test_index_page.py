@@ -172,7 +172,17 @@ def test_the_page_fetches_nothing() -> None:
 
 @pytest.mark.parametrize(
     ("size", "text"),
-    [(0, "0 bytes"), (1, "1 byte"), (999, "999 bytes"), (1000, "1 kB"), (45_678, "46 kB"), (1_234_567, "1.2 MB")],
+    [
+        (0, "0 bytes"),
+        (1, "1 byte"),
+        (999, "999 bytes"),
+        (1000, "1 kB"),
+        (45_678, "46 kB"),
+        (999_499, "999 kB"),
+        (999_500, "1.0 MB"),
+        (1_234_567, "1.2 MB"),
+        (999_950_000, "1.0 GB"),
+    ],
 )
 def test_sizes_read_as_a_reader_reads_them(size: int, text: str) -> None:
     assert human_size(size) == text

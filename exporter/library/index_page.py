@@ -117,9 +117,9 @@ def human_size(size: int) -> str:
     """A file size as a reader reads it, in SI units: ``850 bytes``, ``340 kB``, ``1.2 MB``."""
     if size < 1000:
         return f"{size} byte" if size == 1 else f"{size} bytes"
-    if size < 1_000_000:
+    if size < 999_500:  # what rounds to 1000 kB reads as 1.0 MB
         return f"{round(size / 1000)} kB"
-    if size < 1_000_000_000:
+    if size < 999_950_000:
         return f"{size / 1_000_000:.1f} MB"
     return f"{size / 1_000_000_000:.1f} GB"
 
