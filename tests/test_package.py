@@ -26,7 +26,9 @@ from exporter.writers.pdf import PAPERS
 from tests.conftest import FIXTURES, ROOT
 from tests.tools import pdf_font_names, pdf_pages, pdftotext
 
-STYLESHEETS = ("epub.css", "print.css", *(f"paper-{paper}.css" for paper in PAPERS))
+STYLESHEETS = ("epub.css", "print.css", *(f"paper-{paper}.css" for paper in PAPERS), "library.css")
+SCRIPTS = ("library.js",)
+"""The reader's page's script (index.html inlines it, with library.css)."""
 LOCK = ROOT / "requirements.lock"
 CC_NAME = "Creative Commons Attribution-NonCommercial 4.0 International"
 
@@ -42,6 +44,7 @@ def test_stylesheets_are_package_data_that_fetch_nothing(name: str) -> None:
 
 def test_the_package_holds_exactly_the_stylesheets_the_writers_read() -> None:
     assert sorted(item.name for item in STYLES.iterdir() if item.name.endswith(".css")) == sorted(STYLESHEETS)
+    assert sorted(item.name for item in STYLES.iterdir() if item.name.endswith(".js")) == sorted(SCRIPTS)
 
 
 # ---- the wheel, installed into a fresh venv ----------------------------------------------------------------------
@@ -117,7 +120,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_the_wheel_carries_the_stylesheets(installed: dict[str, Path]) -> None:
     with zipfile.ZipFile(installed["wheel"]) as zf:
         names = [n.removeprefix("exporter/styles/") for n in zf.namelist() if n.startswith("exporter/styles/")]
-    assert sorted(names) == sorted(STYLESHEETS)
+    assert sorted(names) == sorted(STYLESHEETS + SCRIPTS)
 
 
 @pytest.mark.slow
