@@ -1,4 +1,4 @@
-"""The command line: `exporter export`, `exporter inspect` and `exporter verify` (one module each in
+"""The command line: `exporter export`, `inspect`, `verify` and `serve` (one module each in
 :mod:`exporter.commands`). The only code that prints or exits."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import click
 from exporter import __version__
 from exporter.commands.export import export
 from exporter.commands.inspect import inspect
+from exporter.commands.serve import serve
 from exporter.commands.verify import verify
 
 
@@ -41,3 +42,4 @@ def main() -> None:
 main.add_command(export)
 main.add_command(inspect)
 main.add_command(verify)
+main.add_command(serve)

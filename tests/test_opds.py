@@ -260,6 +260,9 @@ def test_entries_carry_the_catalog_metadata(library: tuple[Path, list[Book]]) ->
     assert all(re.match(r"(https?|urn):", i) for i in ids) and len(set(ids)) == len(ids)
     assert entry_id(Book(id="https://x.example/?p=7", title="")) == "https://x.example/?p=7"
     assert entry_id(Book(id="path:a b.txt", title="")).startswith("urn:uuid:")
+    # A catalog written before items had ids (books_from_catalog then says "None"): each book still has its own.
+    old = [Book(id="None", title="", files=(BookFile("epub", f"{n}.epub", 1, "0"),)) for n in "ab"]
+    assert len({entry_id(b) for b in old}) == 2
 
 
 def test_feed_updated_is_the_newest_entry_never_the_clock(library: tuple[Path, list[Book]]) -> None:

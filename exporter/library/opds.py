@@ -98,6 +98,8 @@ def entry_id(book: Book) -> str:
     """The entry's ``id``: the book's id when it is an http(s), urn or tag URI, else a ``urn:uuid:`` made from it."""
     if _SCHEME.match(book.id) and not _NOT_IN_URI.search(book.id):
         return book.id
+    if book.id in {"", "None"}:  # a catalog entry written before items had ids: its first file names it
+        return _urn("file", book.files[0].path if book.files else book.title)
     return _urn("book", book.id)
 
 
