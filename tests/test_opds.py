@@ -305,6 +305,18 @@ def test_groups_by_author_site_and_subject(library: tuple[Path, list[Book]]) -> 
     assert up["self"].get("href") == "mina-carrow.xml" and up["self"].get("type") == ACQUISITION
 
 
+def test_dates_are_atom_date_times_and_odd_ones_are_left_out() -> None:
+    books = [
+        Book(id="https://x.example/?p=1", title="Day", published="2022-03-04", subjects=("", " ")),
+        Book(id="https://x.example/?p=2", title="Odd", published="last spring", updated="soon"),
+    ]
+    entries = {e.findtext(A + "title"): e for e in _xml(render_feeds(books))["opds/all.xml"].findall(A + "entry")}
+    assert entries["Day"].findtext(A + "published") == "2022-03-04T00:00:00Z"
+    assert entries["Day"].findtext(A + "updated") == "2022-03-04T00:00:00Z"
+    assert entries["Day"].findall(A + "category") == []
+    assert entries["Odd"].find(A + "published") is None and entries["Odd"].findtext(A + "updated") == EPOCH
+
+
 def test_two_names_with_one_slug_get_two_feeds() -> None:
     books = [
         Book(id=f"https://x.example/?p={i}", title=str(i), authors=(name,)) for i, name in enumerate(("Zoë", "Zoe!"))

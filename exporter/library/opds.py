@@ -107,8 +107,19 @@ def _urn(kind: str, key: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'exporter-opds:{kind}:{key}')}"
 
 
+def _datetime(value: str | None) -> str | None:
+    """An Atom date-time (``xsd:dateTime``) for a catalog date: a bare day gets midnight UTC; None if unreadable."""
+    if not value:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return f"{value}T00:00:00Z"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})", value):
+        return value
+    return None
+
+
 def _updated(book: Book) -> str:
-    return book.updated or book.published or EPOCH
+    return _datetime(book.updated) or _datetime(book.published) or EPOCH
 
 
 def _newest(books: Sequence[Book]) -> str:
@@ -166,8 +177,9 @@ def _entry(book: Book, here: str, links: _Links) -> str:
         *(f"<author>{_el('name', _plain(a))}</author>" for a in book.authors),
         _el("updated", _updated(book)),
     ]
-    if book.published:
-        parts += [_el("published", book.published), _el("dc:issued", book.published[:10])]
+    published = _datetime(book.published)
+    if published:
+        parts += [_el("published", published), _el("dc:issued", published[:10])]
     if book.language:
         parts.append(_el("dc:language", book.language))
     if book.site:
@@ -177,7 +189,7 @@ def _entry(book: Book, here: str, links: _Links) -> str:
     rights = book.licence_name or book.licence_id
     if rights:
         parts.append(_el("dc:rights", _plain(rights)))
-    parts += [_el("category", "", term=_plain(s), label=_plain(s)).replace("></category>", "/>") for s in book.subjects]
+    parts += [f"<category{_attrs({'term': _plain(s), 'label': _plain(s)})}/>" for s in book.subjects if s.strip()]
     if book.summary:
         parts.append(_el("summary", _plain(book.summary), type="text"))
     if book.licence_url and not _NOT_IN_URI.search(book.licence_url):
