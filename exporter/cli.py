@@ -1,4 +1,4 @@
-"""The command line: `exporter export`, `inspect`, `verify` and `remove` (one module each in
+"""The command line: `exporter export`, `inspect`, `verify`, `remove` and `serve` (one module each in
 :mod:`exporter.commands`). The only code that prints or exits."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from exporter import __version__
 from exporter.commands.export import export
 from exporter.commands.inspect import inspect
 from exporter.commands.remove import remove
+from exporter.commands.serve import serve
 from exporter.commands.verify import verify
 
 
@@ -43,3 +44,4 @@ main.add_command(export)
 main.add_command(inspect)
 main.add_command(verify)
 main.add_command(remove)
+main.add_command(serve)

@@ -2,8 +2,8 @@
 # Prepares this checkout on Debian: installs system packages only where missing, then the .venv.
 #   scripts/setup.sh          what exporting needs (Pango/HarfBuzz for WeasyPrint, the DejaVu fonts print.css names,
 #                             FriBiDi for the covers' right-to-left titles)
-#   scripts/setup.sh --test   plus what the tests need: Java for EPUBCheck, poppler-utils, qpdf, test packages, and
-#                             for the accessibility and determinism tests Chromium + DAISY Ace (npm, into
+#   scripts/setup.sh --test   plus what the tests need: Java for EPUBCheck, poppler-utils, qpdf, Jing (OPDS schema),
+#                             test packages, and for the accessibility and determinism tests Chromium + DAISY Ace (npm, into
 #                             node_modules from the committed package-lock.json) and faketime
 # Python packages come from the lock files (requirements.lock, or requirements-test.lock with --test; every version
 # pinned and every file hashed; scripts/lock.sh makes them), then the project itself, editable, without dependencies.
@@ -14,7 +14,7 @@ mode=${1:-run}
 # Fonts: exactly the families exporter/styles/print.css names (DejaVu Serif, Sans, Sans Mono; extra has the italics).
 # libfribidi0: Pillow's raqm layout loads it at run time to shape right-to-left titles on the covers.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfribidi0 fonts-dejavu-core fonts-dejavu-extra)
-[ "$mode" = --test ] && packages+=(poppler-utils qpdf chromium faketime)
+[ "$mode" = --test ] && packages+=(poppler-utils qpdf chromium faketime jing)
 
 missing=()
 for pkg in "${packages[@]}"; do
