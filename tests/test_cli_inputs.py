@@ -37,7 +37,8 @@ def manifest(out: Path) -> dict[str, object]:
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Every file of a folder with its bytes and modification time (ns)."""
-    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+    files = (p for p in folder.rglob("*") if p.is_file())
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
 
 
 # ---- 8. standard input -----------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from exporter.messages import Message, info
 from exporter.model import Article
 from exporter.pipeline import Options, run_export
 from exporter.readers.text import read_text
-from tests.tools import book_files
 from exporter.writers.registry import WRITERS, WriteOptions, formats, writer_for
+from tests.tools import book_files
 
 ARTICLE = "The lighthouse keepers\n\nThe keepers kept a log of every ship that passed the point.\n\nShout it.\n"
 

@@ -44,7 +44,8 @@ SECOND_SITE = """<?xml version="1.0" encoding="UTF-8"?>
     <title>About</title>
     <link>https://allotments.example/about/</link>
     <dc:creator>gardener</dc:creator>
-    <content:encoded><![CDATA[We are twelve plots behind the old rope works. Visitors are welcome on Sundays.]]></content:encoded>
+    <content:encoded><![CDATA[We are twelve plots behind the old rope works.
+Visitors are welcome on Sundays.]]></content:encoded>
     <wp:post_id>7</wp:post_id>
     <wp:post_date_gmt>2023-03-01 10:00:00</wp:post_date_gmt>
     <wp:post_name>about</wp:post_name>
@@ -55,7 +56,8 @@ SECOND_SITE = """<?xml version="1.0" encoding="UTF-8"?>
     <title>The Crane at the North Quay</title>
     <link>https://allotments.example/2023/04/crane/</link>
     <dc:creator>gardener</dc:creator>
-    <content:encoded><![CDATA[A pair of cranes, the birds, nested by the north quay this spring. We left the reeds alone.]]></content:encoded>
+    <content:encoded><![CDATA[A pair of cranes, the birds, nested by the north quay this spring.
+We left the reeds alone.]]></content:encoded>
     <wp:post_id>9</wp:post_id>
     <wp:post_date_gmt>2023-04-11 08:00:00</wp:post_date_gmt>
     <wp:post_name>the-crane-at-the-north-quay</wp:post_name>
