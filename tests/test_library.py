@@ -327,3 +327,32 @@ def test_bag_of_a_new_folder(tmp_path: Path, flag: str | None) -> None:
         assert export(tmp_path / "again.txt", "-o", out, "-f", "epub", "--bag").returncode == 0
         bagit.Bag(str(out)).validate()
         check_library(root, {})
+
+
+def test_the_folders_own_pages_and_feeds_link_only_to_its_files(tmp_path: Path) -> None:
+    """What the CLI wrote: every link of index.html and of every OPDS feed resolves to a file in the folder, the
+    feeds pass the rule checks, and the EPUBs carry their cover."""
+    from lxml import etree, html
+    from tests.test_opds import _target, rule_problems
+
+    out = tmp_path / "library"
+    assert export(COLLECTION, "--media", MEDIA, "-o", out).returncode == 0
+    assert export(TEXT, "-o", out).returncode == 0
+    page = html.parse(str(out / "index.html")).getroot()
+    links = [a.get("href") for a in page.iter("a")] + [i.get("src") for i in page.iter("img")]
+    local = [h for h in links if h and not h.startswith(("http:", "https:", "#"))]
+    assert len(local) >= 8 * 3, local
+    for href in local:
+        assert (out / href).is_file(), href
+    feeds = sorted(p.relative_to(out).as_posix() for p in (out / "opds").rglob("*.xml"))
+    assert "opds/index.xml" in feeds and "opds/all.xml" in feeds
+    for path in feeds:
+        feed = etree.parse(str(out / path)).getroot()
+        assert rule_problems(path, feed) == []
+        for link in feed.iter("{http://www.w3.org/2005/Atom}link"):
+            target = _target(path, link.get("href"))
+            if target is not None:
+                assert (out / target).is_file(), (path, link.get("href"))
+    all_feed = (out / "opds" / "all.xml").read_text(encoding="utf-8")
+    assert all_feed.count("<entry>") == 8
+    assert set(catalog(out)["library_files"]) >= {"index.html", *feeds}
