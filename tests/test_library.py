@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import bagit
@@ -333,6 +334,7 @@ def test_the_folders_own_pages_and_feeds_link_only_to_its_files(tmp_path: Path) 
     """What the CLI wrote: every link of index.html and of every OPDS feed resolves to a file in the folder, the
     feeds pass the rule checks, and the EPUBs carry their cover."""
     from lxml import etree, html
+
     from tests.test_opds import _target, rule_problems
 
     out = tmp_path / "library"
@@ -356,3 +358,7 @@ def test_the_folders_own_pages_and_feeds_link_only_to_its_files(tmp_path: Path) 
     all_feed = (out / "opds" / "all.xml").read_text(encoding="utf-8")
     assert all_feed.count("<entry>") == 8
     assert set(catalog(out)["library_files"]) >= {"index.html", *feeds}
+    for epub in out.glob("*.epub"):
+        with zipfile.ZipFile(epub) as book:
+            opf = next(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".opf"))
+        assert 'properties="cover-image"' in opf and '<meta name="cover"' in opf, epub.name

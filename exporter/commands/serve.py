@@ -21,7 +21,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import click
 
-from exporter.library.books import Book, load_books
+from exporter import __version__
+from exporter.library.books import Book, library_title, load_books
 from exporter.library.opds import (
     ACQUISITION,
     OPDS_JSON,
@@ -83,6 +84,7 @@ class Catalog:
         self._stamp: tuple[int, int] | None = None
         self.books: list[Book] = []
         self.feeds: dict[str, bytes] = {}
+        self.title = TITLE
 
     def current(self) -> tuple[list[Book], dict[str, bytes]]:
         """The books and feeds as of the manifest on disk now."""
@@ -94,7 +96,8 @@ class Catalog:
         with self._lock:
             if stamp != self._stamp or not self.feeds:
                 self.books = load_books(self.root)
-                self.feeds = render_feeds(self.books, title=TITLE, search=True) if self.books else {}
+                self.title = library_title(self.books)
+                self.feeds = render_feeds(self.books, title=self.title, search=True) if self.books else {}
                 self._stamp = stamp
             return self.books, self.feeds
 
@@ -157,7 +160,7 @@ class Handler(BaseHTTPRequestHandler):
     """Serves one library, read-only."""
 
     protocol_version = "HTTP/1.1"
-    server_version = "exporter"
+    server_version = f"exporter/{__version__}"
     sys_version = ""
     catalog: Catalog
 
@@ -208,13 +211,13 @@ class Handler(BaseHTTPRequestHandler):
         if relative == "opds/opensearch.xml":
             host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
             template = f"http://{host}/opds/search.xml?q={{searchTerms}}"
-            return render_opensearch(template, title=TITLE), OPENSEARCH_TYPE
+            return render_opensearch(template, title=self.catalog.title), OPENSEARCH_TYPE
         if relative == "opds/search.xml":
             terms = (params.get("q") or params.get("query") or [""])[0]
-            return render_search(books, terms, title=TITLE), ACQUISITION
+            return render_search(books, terms, title=self.catalog.title), ACQUISITION
         if relative == "opds/search.json":
             terms = (params.get("query") or params.get("q") or [""])[0]
-            return render_search_json(books, terms, title=TITLE), OPDS_JSON
+            return render_search_json(books, terms, title=self.catalog.title), OPDS_JSON
         if relative in feeds:
             return feeds[relative], media_type(relative, feeds[relative])
         return None

@@ -105,6 +105,13 @@ def newest_first(books: list[Book]) -> list[Book]:
     return dated + undated
 
 
+def library_title(books: list[Book]) -> str:
+    """The library's name on its pages and feeds: the site's name when every book comes from one site, else
+    "Library"."""
+    sites = {b.site for b in books}
+    return sites.pop() or "Library" if len(sites) == 1 else "Library"
+
+
 def load_books(folder: Path) -> list[Book]:
     """The books the folder's ``manifest.json`` lists (exported items only), newest first; [] without one."""
     path = Path(folder) / "manifest.json"

@@ -10,18 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import Counter
 
-from exporter.library.books import books_from_catalog
+from exporter.library.books import books_from_catalog, library_title
 from exporter.library.catalog import Catalog, journal, write_atomic
 
 INDEX = "index.html"
-
-
-def library_title(catalog: Catalog) -> str:
-    """The library's name on its pages: the site's name when every book comes from one site, else "Library"."""
-    sites = Counter((e.get("site") or {}).get("name") for e in catalog.entries.values() if e.get("status") == "ok")
-    return next(iter(sites)) if len(sites) == 1 and next(iter(sites)) else "Library"
 
 
 def render_library(catalog: Catalog) -> dict[str, bytes]:
@@ -30,7 +23,7 @@ def render_library(catalog: Catalog) -> dict[str, bytes]:
     from exporter.library.opds import render_feeds
 
     books = books_from_catalog(catalog.to_json())
-    title = library_title(catalog)
+    title = library_title(books)
     files = {INDEX: render_index(books, title=title).encode("utf-8")}
     files.update(render_feeds(books, title=title, base_url=catalog.base_url))
     return files
