@@ -69,8 +69,12 @@ def test_manifest_lists_both_items_with_hashes(books: dict[str, Path]) -> None:
     manifest = json.loads(books["manifest.json"].read_text())
     assert [i["status"] for i in manifest["items"]] == ["ok", "ok"]
     item = manifest["items"][0]
-    assert item["licence"] == {"id": "CC-BY-NC-4.0", "url": CC_URL}
-    assert {o["format"] for o in item["outputs"]} == {"epub", "pdf"}
+    assert item["licence"] == {
+        "id": "CC-BY-NC-4.0",
+        "url": CC_URL,
+        "name": "Creative Commons Attribution-NonCommercial 4.0 International",
+    }
+    assert {o["format"] for o in item["outputs"]} == {"epub", "pdf", "cover", "thumbnail"}
     assert all(re.fullmatch(r"[0-9a-f]{64}", o["sha256"]) for o in item["outputs"])
     assert any("bg_collapse" in w["text"] and w["stage"] == "shortcodes" for w in item["warnings"])
     assert all(set(w) >= {"stage", "code", "level", "text"} for w in item["warnings"])

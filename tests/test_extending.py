@@ -81,8 +81,13 @@ def test_a_toy_format_registered_in_one_place_is_written(toy_format, source: Pat
     assert book.read_text(encoding="utf-8").startswith("The lighthouse keepers\n\nThe keepers kept a log")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (item,) = manifest["items"]
-    assert [o["format"] for o in item["outputs"]] == ["txt", "epub"]
-    assert [o["path"] for o in item["outputs"]] == ["the-lighthouse-keepers.txt", "the-lighthouse-keepers.epub"]
+    assert [o["format"] for o in item["outputs"]] == ["txt", "epub", "cover", "thumbnail"]
+    assert [o["path"] for o in item["outputs"]] == [
+        "the-lighthouse-keepers.txt",
+        "the-lighthouse-keepers.epub",
+        "covers/the-lighthouse-keepers.jpg",
+        "thumbnails/the-lighthouse-keepers.jpg",
+    ]
     assert {"stage": "txt", "code": "written", "level": "info", "text": "plain text on a4 paper"} in item["warnings"]
 
 

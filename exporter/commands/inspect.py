@@ -124,7 +124,11 @@ def _inspected(article: Article, slug: str) -> dict[str, object]:
         "date": article.published.isoformat() if article.published else None,
         "site": article.site_name,
         "language": article.language,
-        "licence": {"id": article.licence.id, "url": article.licence.url} if article.licence else None,
+        "licence": (
+            {"id": article.licence.id, "url": article.licence.url, "name": article.licence.name}
+            if article.licence
+            else None
+        ),
         "images": len(article.images),
         "notes": len(article.footnotes),
         "words": len(body.text_content().split()),

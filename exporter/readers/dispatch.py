@@ -59,12 +59,37 @@ def suffixes() -> tuple[str, ...]:
 
 
 def _folder_files(folder: Path) -> list[Path]:
-    """Every file inside ``folder`` (recursive, sorted), hidden files and folders left out."""
+    """Every file inside ``folder`` (recursive, sorted), hidden files and folders left out, and the library folders
+    an export made inside it (their books, pages, feeds and bag files are no inputs)."""
+    libraries = _libraries_inside(folder)
     return sorted(
         p
         for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and not any(p.is_relative_to(lib) for lib in libraries)
     )
+
+
+def _libraries_inside(folder: Path) -> list[Path]:
+    """The exporter's library folders strictly inside ``folder``: those holding a ``manifest.json`` written by the
+    exporter (a bag: the folder holding its ``data/``)."""
+    found = []
+    for catalog in folder.rglob("manifest.json"):
+        root = catalog.parent
+        if root == folder:
+            continue
+        try:
+            with catalog.open("rb") as f:
+                head = f.read(200)
+        except OSError:
+            continue
+        if b'"tool": "exporter' not in head:
+            continue
+        if root.name == "data" and (root.parent / "bagit.txt").is_file() and root.parent != folder:
+            root = root.parent
+        found.append(root)
+    return found
 
 
 def expand_inputs(inputs: list[Input], besides: Iterable[Path | None] = ()) -> list[Input | InputError]:
