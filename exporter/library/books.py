@@ -8,7 +8,6 @@ folder themselves. Paths are relative to the library folder, with ``/`` separato
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,12 +113,13 @@ def library_title(books: list[Book]) -> str:
 
 def load_books(folder: Path) -> list[Book]:
     """The books the folder's ``manifest.json`` lists (exported items only), newest first; [] without one."""
-    path = Path(folder) / "manifest.json"
+    from exporter.errors import UsageError
+    from exporter.library.catalog import Catalog
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return books_from_catalog(Catalog.load(Path(folder)).to_json())
+    except (OSError, UsageError):
         return []
-    return books_from_catalog(data)
 
 
 def books_from_catalog(data: dict[str, object]) -> list[Book]:
@@ -128,8 +128,8 @@ def books_from_catalog(data: dict[str, object]) -> list[Book]:
     singles: list[Book] = []
     bundles: dict[str, list[dict[str, object]]] = {}
     for item in items:
-        if item.get("bundle"):
-            bundles.setdefault(str(item["bundle"]["id"]), []).append(item)  # type: ignore[index]
+        if isinstance(item.get("bundle"), dict):
+            bundles.setdefault(str(item["bundle"].get("id")), []).append(item)  # type: ignore[union-attr]
         else:
             singles.append(_book(item))
     for parts in bundles.values():
@@ -138,33 +138,46 @@ def books_from_catalog(data: dict[str, object]) -> list[Book]:
 
 
 def _files(item: dict[str, object]) -> tuple[BookFile, ...]:
-    return tuple(
-        BookFile(str(o["format"]), str(o["path"]), int(o["bytes"]), str(o["sha256"]))
-        for o in item.get("outputs", [])  # type: ignore[union-attr]
-        if isinstance(o, dict)
-    )
+    files = []
+    for o in item.get("outputs") or []:  # type: ignore[union-attr]
+        try:
+            files.append(BookFile(str(o["format"]), str(o["path"]), int(o["bytes"]), str(o["sha256"])))
+        except (KeyError, TypeError, ValueError):
+            continue  # an output a hand edit broke: not offered
+    return tuple(files)
 
 
 def _book(item: dict[str, object]) -> Book:
-    licence = item.get("licence") or {}
-    source = item.get("source") or {}
-    site = item.get("site") or {}
+    licence, source, site = _dict(item.get("licence")), _dict(item.get("source")), _dict(item.get("site"))
     return Book(
         id=str(item.get("id")),
-        title=str(item.get("title") or ""),
-        authors=tuple(item.get("authors") or ()),  # type: ignore[arg-type]
-        site=site.get("name"),  # type: ignore[union-attr]
-        source_url=source.get("url"),  # type: ignore[union-attr]
-        published=item.get("published"),  # type: ignore[arg-type]
-        updated=item.get("date"),  # type: ignore[arg-type]
-        language=item.get("language"),  # type: ignore[arg-type]
-        licence_id=licence.get("id"),  # type: ignore[union-attr]
-        licence_name=licence.get("name"),  # type: ignore[union-attr]
-        licence_url=licence.get("url"),  # type: ignore[union-attr]
-        summary=item.get("summary"),  # type: ignore[arg-type]
-        subjects=tuple(item.get("subjects") or ()),  # type: ignore[arg-type]
+        title=_text(item.get("title")) or "",
+        authors=_texts(item.get("authors")),
+        site=_text(site.get("name")),
+        source_url=_text(source.get("url")),
+        published=_text(item.get("published")),
+        updated=_text(item.get("date")),
+        language=_text(item.get("language")),
+        licence_id=_text(licence.get("id")),
+        licence_name=_text(licence.get("name")),
+        licence_url=_text(licence.get("url")),
+        summary=_text(item.get("summary")),
+        subjects=_texts(item.get("subjects")),
         files=_files(item),
     )
+
+
+def _dict(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str | None:
+    """A catalog field that should be text: None when it is not (a hand edit)."""
+    return value if isinstance(value, str) else None
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def _bundle_book(items: list[dict[str, object]]) -> Book:

@@ -69,10 +69,10 @@ class Catalog:
         if not isinstance(data, dict) or not str(data.get("tool", "")).startswith("exporter"):
             raise UsageError(f'{path}: not an exporter catalog (no "tool": "exporter …"); choose another folder')
         legacy_bundle = data.get("bundle") if isinstance(data.get("bundle"), str) else None
-        for item in data.get("items", []):
+        for item in _list(data.get("items")):
             if isinstance(item, dict):
-                catalog.add(_upgrade(item, legacy_bundle))
-        catalog.runs = [r for r in data.get("runs", []) if isinstance(r, dict)]
+                catalog.add(_upgrade(_sound(item), legacy_bundle))
+        catalog.runs = [r for r in _list(data.get("runs")) if isinstance(r, dict)]
         files = data.get("library_files", {})
         catalog.library_files = {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
         catalog.base_url = data.get("base_url") if isinstance(data.get("base_url"), str) else None
@@ -185,6 +185,21 @@ def stem_of(path: str) -> str:
     """A book file's name without folder and suffix (``covers/about.jpg`` → ``about``)."""
     name = path.rsplit("/", 1)[-1]
     return name.rsplit(".", 1)[0]
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _sound(item: Entry) -> Entry:
+    """An entry as the code expects it, whatever a hand edit did: outputs a list of objects with a path,
+    a bundle an object with an id, an identity a string."""
+    item["outputs"] = [o for o in _list(item.get("outputs")) if isinstance(o, dict) and isinstance(o.get("path"), str)]
+    if "bundle" in item and not (isinstance(item["bundle"], dict) and isinstance(item["bundle"].get("id"), str)):
+        del item["bundle"]
+    if item.get("id") is not None and not isinstance(item["id"], str):
+        item["id"] = json.dumps(item["id"])
+    return item
 
 
 def _upgrade(item: Entry, legacy_bundle: str | None) -> Entry:
