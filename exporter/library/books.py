@@ -191,7 +191,7 @@ def _bundle_book(items: list[dict[str, object]]) -> Book:
     dated = [p.published for p in parts if p.published]
     return Book(
         id=str(bundle["id"]),  # type: ignore[index]
-        title=str(bundle["title"]),  # type: ignore[index]
+        title=str(bundle.get("title") or bundle["id"]),  # type: ignore[union-attr,index]
         authors=tuple(dict.fromkeys(a for p in parts for a in p.authors)),
         site=sites.most_common(1)[0][0] if sites else None,
         published=max(dated) if dated else None,
