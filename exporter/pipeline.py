@@ -29,7 +29,7 @@ from exporter.library.folder import (
     stem_for,
     thumbnail_path,
 )
-from exporter.library.identity import bundle_id, item_id, unreadable_id
+from exporter.library.identity import bundle_id, item_id, skipped_id, unreadable_id
 from exporter.library.record import record_results, run_record, shown_input
 from exporter.library.summary import summary_of
 from exporter.messages import Message, error, info
@@ -362,7 +362,11 @@ def _pictures(slug: str, cover: bytes) -> dict[str, Write]:
     from exporter.writers.cover import thumbnail
 
     def keep(data: bytes) -> Callable[[Path], list[Message]]:
-        return lambda path: path.write_bytes(data) and []
+        def write(path: Path) -> list[Message]:
+            path.write_bytes(data)
+            return []
+
+        return write
 
     return {"cover": (cover_path(slug), keep(cover)), "thumbnail": (thumbnail_path(slug), keep(thumbnail(cover)))}
 
@@ -424,9 +428,19 @@ def _stub(raw: RawArticle, options: Options | None = None) -> ItemResult:
     )
 
 
-def _own_files(catalog: Catalog, key: Key) -> frozenset[str]:
-    """The files the catalog says are the item's (or, for a bundle, any of its parts'): these may be replaced."""
-    return frozenset(str(o["path"]) for k, o in catalog.outputs() if k == key or (key[1] is None and k[1] == key[0]))
+def _own_files(catalog: Catalog) -> Callable[[Key], frozenset[str]]:
+    """The files the catalog says are an item's (or, for a bundle, any of its parts'): these may be replaced.
+    The catalog is indexed once per run, so a large library costs no scan per item."""
+    index: dict[Key, set[str]] = {}
+    for key, output in catalog.outputs():
+        index.setdefault(key, set()).add(str(output["path"]))
+        if key[1] is not None:
+            index.setdefault((key[1], None), set()).add(str(output["path"]))
+
+    def own(key: Key) -> frozenset[str]:
+        return frozenset(index.get(key, ()))
+
+    return own
 
 
 def _unchanged(raw: RawArticle, slug: str, old: dict[str, object] | None, options: Options) -> ItemResult | None:
@@ -543,12 +557,13 @@ def run_export(
 
     stubs: dict[int, ItemResult] = {}
     namer = folder_namer(catalog, options)
+    own = _own_files(catalog)
 
     def tasks() -> Iterator[tuple[int, Task]]:
         for index, (item, slug) in enumerate(named_raw(paths, options, namer)):
             if isinstance(item, Skipped):
                 skipped = ItemResult(str(item.source_path), item.title, item.post_id, skipped=item.reason)
-                skipped.id, skipped.run = _skipped_id(item), options.run
+                skipped.id, skipped.run = skipped_id(item), options.run
                 record(index, skipped)
             elif isinstance(item, tuple):
                 failed = error("read", "bad-input", item[1].message)
@@ -564,7 +579,7 @@ def run_export(
                     record(index, reused)
                     continue
                 stubs[index] = _stub(item, options)
-                yield index, Task(item, slug, options, _own_files(catalog, key))
+                yield index, Task(item, slug, options, own(key))
 
     try:
         for outcome in WorkerPool(export_task, options.jobs, options.item_timeout).map(tasks()):
@@ -603,12 +618,6 @@ def run_export(
     return ordered
 
 
-def _skipped_id(item: Skipped) -> str:
-    if item.post_id and item.site_url:
-        return f"{item.site_url.rstrip('/')}/?p={item.post_id}"
-    return unreadable_id(str(item.source_path)) + (f"?p={item.post_id}" if item.post_id else "")
-
-
 def bag_output(output_dir: Path, catalog: Catalog) -> None:
     """Bring the bag up to date with its payload: every book of the catalog, counted, with the date rule's
     Bagging-Date (the latest publication date of the books, or SOURCE_DATE_EPOCH)."""
@@ -633,7 +642,7 @@ def _write_bundle(options: Options, catalog: Catalog, bundled: list[tuple[ItemRe
     ).take(title)
     try:
         outputs = export_bundle(
-            title, [a for _, a in bundled], options, slug, Commit(options.root, _own_files(catalog, key))
+            title, [a for _, a in bundled], options, slug, Commit(options.root, _own_files(catalog)(key))
         )
     except ExporterError as exc:
         for result, _ in bundled:

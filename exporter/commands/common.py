@@ -76,6 +76,19 @@ def selection_options(command: F) -> F:
     return command
 
 
+def output_option(help_text: str) -> Callable[[F], F]:
+    """``-o/--output DIR`` (default ``output``): the library folder, for every command that writes or reads one."""
+    return click.option(
+        "-o",
+        "--output",
+        "output_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("output"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 def names(value: str, option: str) -> frozenset[str]:
     """A comma-separated option as a set of names."""
     found = frozenset(v.strip() for v in value.split(",") if v.strip())

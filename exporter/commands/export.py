@@ -11,7 +11,15 @@ from urllib.parse import urlsplit
 import click
 
 from exporter import __version__
-from exporter.commands.common import check_usage, echo_messages, echo_skipped_files, fail, names, selection_options
+from exporter.commands.common import (
+    check_usage,
+    echo_messages,
+    echo_skipped_files,
+    fail,
+    names,
+    output_option,
+    selection_options,
+)
 from exporter.errors import ExporterError
 from exporter.library.catalog import write_atomic
 from exporter.pipeline import FORMATS, PICTURES, ItemResult, Options, run_export, skipped_files, unused_files
@@ -36,15 +44,7 @@ Exit status: 0 all items exported, 1 some failed (the others are written), 2 usa
 
 @click.command(epilog=EXPORT_EXAMPLE)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "-o",
-    "--output",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder for the books and manifest.json.",
-)
+@output_option("Folder for the books and manifest.json (a library: later runs add to it).")
 @click.option(
     "-f",
     "--format",

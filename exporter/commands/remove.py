@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from exporter.bag import is_bag
-from exporter.commands.common import fail
+from exporter.commands.common import fail, output_option
 from exporter.errors import ExporterError
 from exporter.library.catalog import Catalog
 from exporter.library.folder import library_root
@@ -28,15 +28,7 @@ Exit status: 0 removed, 2 usage error (an unknown name: nothing is removed).
 
 @click.command(epilog=REMOVE_EXAMPLE)
 @click.argument("names", nargs=-1, required=True, metavar="ID…")
-@click.option(
-    "-o",
-    "--output",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="The library folder.",
-)
+@output_option("The library folder.")
 def remove(names: tuple[str, ...], output_dir: Path) -> None:
     """Remove items from the library folder: ID is an item's identity (manifest.json's "id"), a bundle's, or the
     name of one of its books. Only the files the catalog lists for the item are deleted; the reader's page, the

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exporter.model import RawArticle
+from exporter.model import RawArticle, Skipped
 from exporter.naming import slugify
 from exporter.readers.dispatch import STDIN
 
@@ -19,13 +19,24 @@ from exporter.readers.dispatch import STDIN
 def item_id(raw: RawArticle) -> str:
     """The identity of the article ``raw`` (see the module's notes)."""
     if raw.post_id and raw.site_url:
-        return f"{raw.site_url.rstrip('/')}/?p={raw.post_id}"
+        return _short_link(raw.site_url, raw.post_id)
     if raw.source_url:
         return raw.source_url
     if str(raw.source_path) == STDIN:
         return f"sha256:{raw.source_hash}"
     path = f"path:{Path(raw.source_path).resolve()}"
     return f"{path}?p={raw.post_id}" if raw.post_id else path
+
+
+def skipped_id(item: Skipped) -> str:
+    """The identity of a post the run did not export (its status or type was not asked for): as it would have."""
+    if item.post_id and item.site_url:
+        return _short_link(item.site_url, item.post_id)
+    return unreadable_id(str(item.source_path)) + (f"?p={item.post_id}" if item.post_id else "")
+
+
+def _short_link(site_url: str, post_id: str) -> str:
+    return f"{site_url.rstrip('/')}/?p={post_id}"
 
 
 def bundle_id(title: str) -> str:
