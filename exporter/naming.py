@@ -2,11 +2,13 @@
 
 A slug is made of ``a-z``, ``0-9`` and single inner hyphens only, so it holds no path separator, no ``..``,
 no character Windows, FAT, NTFS or APFS refuse or fold differently (``<>:"/\\|?*``, controls, trailing dots or
-spaces), and no letter case or Unicode normalisation for a case-insensitive filesystem to fold. Letters are
-transliterated where Unicode decomposes them (``Café`` → ``cafe``) or by a small table (``ß`` → ``ss``);
-other scripts fall back to ``article`` and the run's counter keeps names apart. Windows device names
-(``CON``, ``nul``, ``Com1``, ``LPT9``...) get ``-article`` appended. Slugs are at most :data:`MAX_SLUG` characters,
-counter included.
+spaces), and no letter case or Unicode normalisation for a case-insensitive filesystem to fold. Every script is
+transliterated to ASCII by anyascii (``Café`` → ``cafe``, ``Straße`` → ``strasse``, ``Το αρχείο`` → ``to-archeio``,
+``老茶馆`` → ``lao-cha-guan``: one syllable per Chinese character, hyphenated); symbols and emoji are left out,
+and apostrophes join (``Keeper’s`` → ``keepers``). Text with nothing to spell in ASCII gives ``article``: the
+pipeline then names the book after its input file or its post id instead. Windows device names (``CON``, ``nul``,
+``Com1``, ``LPT9``...) get ``-article`` appended. Slugs are at most :data:`MAX_SLUG` characters, counter included,
+cut at a hyphen (a word boundary) unless one word alone is longer.
 """
 
 from __future__ import annotations
@@ -15,33 +17,44 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from anyascii import anyascii
+
 MAX_SLUG = 80
 RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
 FALLBACK = "article"
-# Latin letters that Unicode does not decompose into a base letter and a mark.
-_TRANSLITERATE = str.maketrans(
-    {
-        "ß": "ss",
-        "ẞ": "SS",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ø": "o",
-        "Ø": "O",
-        "đ": "d",
-        "Đ": "D",
-        "ð": "d",
-        "Ð": "D",
-        "þ": "th",
-        "Þ": "Th",
-        "ł": "l",
-        "Ł": "L",
-        "ı": "i",
-        "ħ": "h",
-        "Ħ": "H",
-    }
-)
+_APOSTROPHES = frozenset("'\u2019\u02bc\u02bb`\u00b4")
+"""Marks that join the parts of a word (``Keeper’s``, ``don't``): dropped, not turned into a hyphen."""
+
+
+def _ascii_char(char: str) -> str:
+    """One character in ASCII: symbols (emoji, ©, currency) as a space, a Chinese character as a syllable set
+    apart (anyascii spells ``老茶`` ``LaoCha``), apostrophes as nothing, any other by anyascii."""
+    if char in _APOSTROPHES:
+        return ""
+    if char.isascii():
+        return char
+    if unicodedata.category(char).startswith("S"):
+        return " "
+    ascii_char = anyascii(char).replace("'", "")
+    if unicodedata.name(char, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH")):
+        return f" {ascii_char} "
+    return ascii_char
+
+
+def transliterate(text: str) -> str:
+    """``text`` spelt in ASCII (see the module's docstring); may be empty."""
+    return "".join(_ascii_char(char) for char in text)
+
+
+def cut(slug: str, limit: int = MAX_SLUG) -> str:
+    """``slug`` shortened to at most ``limit`` characters at a hyphen; mid-word only when its first word alone is
+    longer than the limit."""
+    if len(slug) <= limit:
+        return slug
+    head = slug[:limit]
+    if slug[limit] != "-" and "-" in head:
+        head = head.rsplit("-", 1)[0]
+    return head.rstrip("-")
 
 
 def slugify(text: str) -> str:
@@ -49,9 +62,8 @@ def slugify(text: str) -> str:
 
     'article' when nothing of ``text`` can be spelt in ASCII letters or digits.
     """
-    ascii_text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    slug = slug[:MAX_SLUG].rstrip("-") or FALLBACK
+    slug = re.sub(r"[^a-z0-9]+", "-", transliterate(text).lower()).strip("-")
+    slug = cut(slug) or FALLBACK
     if slug in RESERVED:
         slug = f"{slug}-{FALLBACK}"
     return slug
@@ -84,6 +96,6 @@ class UniqueNames:
         while slug.lower() in self._taken or (self._is_free is not None and not self._is_free(slug)):
             n += 1
             suffix = f"-{n}"
-            slug = base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
+            slug = cut(base, MAX_SLUG - len(suffix)) + suffix
         self._taken.add(slug.lower())
         return slug

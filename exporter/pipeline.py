@@ -34,7 +34,7 @@ from exporter.library.record import record_results, run_record, shown_input
 from exporter.library.summary import summary_of
 from exporter.messages import Message, error, info
 from exporter.model import Article, RawArticle, Skipped
-from exporter.naming import UniqueNames, slugify
+from exporter.naming import FALLBACK, UniqueNames, slugify
 from exporter.readers.dispatch import (
     DEFAULT_STATUSES,
     DEFAULT_TYPES,
@@ -264,11 +264,16 @@ def clean_raw(raw: RawArticle, options: Options) -> Article:
 
 
 def output_slug(raw: RawArticle) -> str:
-    """The file name stem: the post's own slug, else the title, else the post id."""
-    for candidate in (unquote(raw.slug or ""), " ".join(raw.title.split())):
-        if slugify(candidate) != "article":
+    """The file name stem: the post's own slug, else its title, else (for a file holding one article) the input
+    file's name, else the post id; each spelt in ASCII (:func:`exporter.naming.slugify`), the first that gives
+    something to read. Never a counter's ``article-N``: the run's order does not name a book."""
+    candidates = [unquote(raw.slug or ""), " ".join(raw.title.split())]
+    if raw.source_xml is None and raw.source_path.name:  # a WXR file holds many posts: its name names none
+        candidates.append(raw.source_path.stem)
+    for candidate in candidates:
+        if slugify(candidate) != FALLBACK:
             return candidate
-    return f"post-{raw.post_id}" if raw.post_id else "article"
+    return f"post-{raw.post_id}" if raw.post_id else FALLBACK
 
 
 Write = tuple[str, Callable[[Path], list[Message]]]

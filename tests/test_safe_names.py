@@ -129,3 +129,59 @@ def test_hostile_titles_end_to_end_through_the_cli(tmp_path: Path) -> None:
     by_source = {Path(item["source"]["path"]).name: item["outputs"][0]["path"] for item in items}
     assert by_source[f"{CLI_TITLES.index('CON'):02d}.txt"] == "con-article.epub"
     assert re.fullmatch(r"etc-passwd-b-x-b-y\.epub", by_source["00.txt"])
+
+
+# Titles of our own fixtures in other scripts, and the slug each must give: readable ASCII, one hyphenated
+# syllable per Chinese character, apostrophes joined, symbols and emoji left out.
+TRANSLITERATED = {
+    "老茶馆里的口述历史": "lao-cha-guan-li-de-kou-shu-li-shi",
+    "마을 도서관의 기록 보관소": "maeul-doseogwanui-gilog-bogwanso",
+    "Το αρχείο του λιμανιού ανοίγει στο κοινό": "to-archeio-toy-limanioy-anoigei-sto-koino",
+    "Как мы оцифровали письма из деревни": "kak-my-otsifrovali-pisma-iz-derevni",
+    "ארכיון השכונה פותח את שעריו": "rkhyvn-hskhvnh-fvth-t-sryv",
+    "بایگانی محله در کتابخانه‌ی قدیمی": "bygny-mhlh-dr-ktbkhnhy-qdymy",
+    "गाँव के पुराने पत्रों का संग्रह": "gamv-ke-purane-ptrom-ka-smgrh",
+    "Ten Small Joys of a Volunteer Archivist 🌟": "ten-small-joys-of-a-volunteer-archivist",
+    "A Keeper’s Year in Pictures": "a-keepers-year-in-pictures",
+    "Επίπεδο 2 -Second Greek level": "epipedo-2-second-greek-level",
+}
+
+
+@pytest.mark.parametrize(("title", "slug"), TRANSLITERATED.items())
+def test_every_script_is_transliterated_to_a_readable_slug(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+def test_long_titles_are_cut_at_a_word_boundary() -> None:
+    title = (
+        "Stack Overflow Jobs Data Shows ReactJS Skills in High Demand, WordPress Market Oversaturated with Developers"
+    )
+    assert slugify(title) == "stack-overflow-jobs-data-shows-reactjs-skills-in-high-demand-wordpress-market"
+    names = UniqueNames()
+    names.take(title)
+    assert names.take(title) == "stack-overflow-jobs-data-shows-reactjs-skills-in-high-demand-wordpress-market-2"
+    assert slugify("word " * 16 + "x" * 20) == "-".join(["word"] * 16)  # 79 characters, then a cut before the x's
+    assert slugify("y" * 90) == "y" * MAX_SLUG  # one word longer than the limit: cut inside it
+
+
+def test_untransliterable_titles_take_the_file_name_then_the_post_id(tmp_path: Path) -> None:
+    """A title with nothing to spell in ASCII names the book after its input file; a WXR post (whose file names
+    many posts) after its id: never 'article-2' by the run's order."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "fireworks-night.txt").write_text("🎉🎉🎉\n\nThe body of the first post.\n", encoding="utf-8")
+    (inputs / "lanterns.txt").write_text("✨\n\nThe body of the second post.\n", encoding="utf-8")
+    item = (
+        "<item><title>🎉</title><wp:post_id>77</wp:post_id><wp:post_type>post</wp:post_type>"
+        "<wp:status>publish</wp:status><content:encoded><![CDATA[<p>A post of the site.</p>]]></content:encoded></item>"
+    )
+    (inputs / "site.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+        ' xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>Site</title><wp:wxr_version>1.2</wp:wxr_version>'
+        f"<wp:base_blog_url>https://site.example</wp:base_blog_url>{item}</channel></rss>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    proc = run_cli("export", inputs, "-o", out, "-f", "epub", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.glob("*.epub")) == ["fireworks-night.epub", "lanterns.epub", "post-77.epub"]

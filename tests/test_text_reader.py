@@ -70,3 +70,17 @@ def test_bad_files_raise_one_line_input_errors(tmp_path: Path, data: bytes, mess
     assert message in str(info.value)
     assert str(path) in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_paragraph_in_a_script_without_spaces_is_no_subtitle(tmp_path: Path) -> None:
+    """Thai and Chinese write words without spaces: a whole paragraph is a few space-separated parts, and must not
+    be taken for the short line under the title; a short line still is one."""
+    thai = tmp_path / "thai.txt"
+    paragraph = "ชุมชนเล็ก ๆ ริมแม่น้ำแห่งหนึ่งได้เปิดห้องเก็บเอกสารของหมู่บ้านเป็นครั้งแรก ชาวบ้านหลายสิบคนมาชมภาพถ่ายเก่า จดหมาย"
+    thai.write_text(f"ห้องเก็บเอกสารของชุมชน\n\n{paragraph}\n\nย่อหน้าที่สองของบทความ\n", encoding="utf-8")
+    raw = read_text(thai)
+    assert raw.subtitle is None and paragraph in raw.html
+    chinese = tmp_path / "zh.txt"
+    text = "老茶馆里的口述历史\n\n一份来自社区档案馆的报告\n\n每个星期三的下午，老茶馆都会变成录音室。\n"
+    chinese.write_text(text, encoding="utf-8")
+    assert read_text(chinese).subtitle == "一份来自社区档案馆的报告"

@@ -17,6 +17,9 @@ from exporter.readers.title import humanise
 
 _BLANK = re.compile(r"^[\s\u00a0\u200b\ufeff]*$")
 _SHORTCODE_LINE = re.compile(r"^\[/?[A-Za-z][\w-]*(?:\s[^\]]*)?/?\]$")
+_CJK_MARKS = ("。", "，", "；", "：", "！", "？", "．", "、")
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+"""Letters of scripts written without spaces between words: Thai, Lao, Burmese, Khmer, kana, Chinese characters."""
 HEADING_MAX_WORDS = 10
 DEK_MAX_WORDS = 10
 TITLE_MAX_WORDS = 40
@@ -109,15 +112,22 @@ def _hard_wrapped(lines: list[str]) -> bool:
     return min(widths) >= 50 and max(widths) - min(widths) <= 25
 
 
-def _ends_sentence(block: str, marks: tuple[str, ...] = (".", ",", ";", ":", "!", "?", "…")) -> bool:
+def _ends_sentence(block: str, marks: tuple[str, ...] = (".", ",", ";", ":", "!", "?", "…", *_CJK_MARKS)) -> bool:
     """True when the block ends with one of ``marks`` (closing quotes and brackets ignored)."""
-    return block.rstrip("\"”’'»)]").endswith(marks)
+    return block.rstrip("\"”’'»)]」』）").endswith(marks)
+
+
+def _word_count(block: str) -> int:
+    """The block's words: its space-separated parts, plus about one per three characters of a script written
+    without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese), so a whole paragraph in one of
+    them is not taken for a short line."""
+    parts = block.split()
+    return len(parts) + sum(len(_UNSPACED.findall(part)) // 3 for part in parts)
 
 
 def _is_dek(block: str) -> bool:
     """A short one-line standfirst under the title ('A Dispatch from ...')."""
-    words = block.split()
-    return "\n" not in block and 1 < len(words) <= DEK_MAX_WORDS and not _ends_sentence(block)
+    return "\n" not in block and 1 < _word_count(block) <= DEK_MAX_WORDS and not _ends_sentence(block)
 
 
 def _is_heading(block: str) -> bool:
@@ -125,7 +135,7 @@ def _is_heading(block: str) -> bool:
     if _SHORTCODE_LINE.match(block) or block.startswith("["):
         return False
     words = block.split()
-    if not 2 <= len(words) <= HEADING_MAX_WORDS or _ends_sentence(block, (".", ",", ";", ":", "…")):
+    if not 2 <= _word_count(block) <= HEADING_MAX_WORDS or _ends_sentence(block, (".", ",", ";", ":", "…")):
         return False
     letters = [c for c in block if c.isalpha()]
     if letters and all(c.isupper() for c in letters):
