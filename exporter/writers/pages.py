@@ -136,7 +136,8 @@ def licence_section(article: Article, *, standalone: bool = True, heading_level:
     ``heading_level`` overrides the heading (h2 on its own page, h3 in a bundle by default).
     """
     texts = labels(article.language)
-    missing = f'<span class="not-stated">{escape(texts.text("not stated in the source"), quote=False)}</span>'
+    not_stated = texts.text("not stated in the source")
+    missing = f'<span class="not-stated">{escape(not_stated, quote=False)}</span>'
     when = display_date(article, texts)
     rows = [
         (_("Title"), in_language(article.language, texts.language, escape(article.title))),
@@ -156,9 +157,8 @@ def licence_section(article: Article, *, standalone: bool = True, heading_level:
     if lic is None:
         parts.append(f'<p class="licence-none">{escape(texts.text(NO_LICENCE), quote=False)}</p>')
     else:
-        parts.append(
-            f'<p class="licence-name">{escape(texts.text("Licence:"), quote=False)} {licence_link(lic, texts)}</p>'
-        )
+        line = escape(texts.text("Licence: {licence}"), quote=False).format(licence=licence_link(lic, texts))
+        parts.append(f'<p class="licence-name">{line}</p>')
         parts.append(f'<p class="licence-url">{_link(lic.url)}</p>')
         if lic.statement:  # the statements the cleaner recognises are English sentences
             english = "" if texts.english else _english_run(texts)

@@ -466,11 +466,12 @@ def _bundle_html(title: str, articles: list[Article], bodies: list[Any]) -> str:
         f'<li><a href="#{anchor}">{_contents_title(a, texts)}</a></li>'
         for anchor, a in zip(anchors, articles, strict=True)
     )
+    contents_heading = texts.text("Contents")
     parts = [
         f'<!DOCTYPE html><html lang="{escape(language)}"><head>{"".join(head)}</head><body>',
         f'<div class="bundle-cover">{pages.bundle_title_block(title, articles)}</div>',
         f'<nav class="contents"{_label_attrs(texts, False)}>'
-        f'<h2 class="contents-heading">{escape(texts.text("Contents"), quote=False)}</h2>',
+        f'<h2 class="contents-heading">{escape(contents_heading, quote=False)}</h2>',
         f"<ol>{contents}</ol></nav>",
     ]
     for anchor, article, body in zip(anchors, articles, bodies, strict=True):
