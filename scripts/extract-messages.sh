@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
 "$PYBABEL" extract -F babel.cfg -k _ -k text -k plural:1,2 --no-default-keywords --no-location --sort-output \
   --omit-header --no-wrap -o exporter/locale/exporter.pot .
-"$PYBABEL" update -i exporter/locale/exporter.pot -d exporter/locale -D exporter --no-location --omit-header \
+"$PYBABEL" update -i exporter/locale/exporter.pot -d exporter/locale -D exporter \
   --no-wrap --no-fuzzy-matching --ignore-obsolete
