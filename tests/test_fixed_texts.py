@@ -268,3 +268,16 @@ def test_a_tag_finds_its_catalog(tag: str, catalog: str) -> None:
 def test_licence_names_in_the_language(lang: str, licence_id: str, name: str, expected: str | None) -> None:
     """Creative Commons' own names in the language, for every element combination, version and port."""
     assert i18n.labels(lang).licence_name(Licence(licence_id, name, "https://example.org/", "")) == expected
+
+
+def test_the_catalogs_are_package_data() -> None:
+    """Every catalog is matched by pyproject.toml's package-data, so a wheel carries it (the loader reads the
+    catalogs with importlib.resources)."""
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["exporter"]
+    for path in LOCALE.glob("*/LC_MESSAGES/*.po"):
+        relative = path.relative_to(ROOT / "exporter").as_posix()
+        assert any(fnmatch.fnmatch(relative, p) for p in patterns), relative
