@@ -27,6 +27,8 @@ DOMAIN = "exporter"
 _TRADITIONAL_REGIONS = frozenset({"TW", "HK", "MO"})
 _CC_ELEMENTS = {"BY": "Attribution", "NC": "NonCommercial", "ND": "NoDerivatives", "SA": "ShareAlike"}
 _CC_PORTS = ("International", "Unported", "Generic")
+_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+"""The digits of the numbering systems CLDR makes the default of a language we have a catalog for (``fa``)."""
 
 
 def _(message: str) -> str:
@@ -88,6 +90,8 @@ class Labels:
     language: str
     locale: str
     translations: gettext.NullTranslations
+    digits: str | None = None
+    """The language's own digits (``۰``–``۹`` for Persian), when CLDR says they are its default; else None."""
 
     @property
     def english(self) -> bool:
@@ -106,15 +110,23 @@ class Labels:
 
     def plural(self, singular: str, plural: str, count: int, **values: object) -> str:
         """A message whose form depends on ``count`` (``{count}`` is filled in with the others)."""
-        return self.translations.ngettext(singular, plural, count).format(count=count, **values)
+        return self.translations.ngettext(singular, plural, count).format(count=self.number(count), **values)
+
+    def number(self, value: int) -> str:
+        """A whole number in the language's own digits."""
+        return self._digits(str(value))
 
     def date(self, when: datetime) -> str:
-        """A date as a reader of the language writes it ('3 January 2018', '3. Januar 2018', '2018年1月3日')."""
+        """A date as a reader of the language writes it ('3 January 2018', '3. Januar 2018', '2018年1月3日',
+        '۳ ژانویهٔ ۲۰۱۸')."""
         if self.english:
             return f"{when.day} {when:%B %Y}"
         from babel.dates import format_date
 
-        return format_date(when.date(), format="long", locale=self.locale)
+        return self._digits(format_date(when.date(), format="long", locale=self.locale))
+
+    def _digits(self, text: str) -> str:
+        return text.translate(str.maketrans("0123456789", self.digits)) if self.digits else text
 
     def names(self, names: list[str]) -> str:
         """Names joined as the language lists them ('A, B and C', 'A, B und C', 'A、B和C')."""
@@ -159,8 +171,15 @@ def labels(language: str) -> Labels:
     for name in catalog_names(language):
         translations = _translations(name)
         if translations is not None:
-            return Labels(language, name, translations)
+            return Labels(language, name, translations, _DIGITS.get(_numbering_system(name)))
     return ENGLISH
+
+
+def _numbering_system(locale: str) -> str:
+    """CLDR's default numbering system of a locale ('latn', 'arabext'…)."""
+    from babel import Locale
+
+    return Locale.parse(locale).default_numbering_system
 
 
 def fallback_message(language: str) -> Message | None:

@@ -53,7 +53,7 @@ EXPECTED = {
         "4. März 2021",
         "Namensnennung – Weitergabe unter gleichen Bedingungen 4.0 International",
     ),
-    "fa": ("مجوز و انتساب", "صفحهٔ عنوان", "4 مارس 2021", "انتساب - اشتراک یکسان 4.0 بین‌المللی"),
+    "fa": ("مجوز و انتساب", "صفحهٔ عنوان", "۴ مارس ۲۰۲۱", "انتساب - اشتراک یکسان 4.0 بین‌المللی"),
     "zh": ("许可协议与署名", "书名页", "2021年3月4日", "署名-相同方式共享 4.0 国际"),
     "ja": ("ライセンスとクレジット表示", "タイトルページ", "2021年3月4日", "表示 - 継承 4.0 国際"),
 }
@@ -69,7 +69,8 @@ def _page(folder: Path, lang: str, *, name: str | None = None) -> Path:
         f'<!DOCTYPE html><html lang="{lang}"{direction}><head><meta charset="utf-8"><title>{title}</title>'
         '<meta name="author" content="A. Gardener">'
         '<meta property="article:published_time" content="2021-03-04T10:00:00Z">'
-        '<meta property="og:site_name" content="Garden Letters"></head>'
+        '<meta property="og:site_name" content="Garden Letters">'
+        f'<meta property="og:url" content="https://garden.example/{lang}/winter/"></head>'
         f"<body><article><h1>{title}</h1><p>{text}</p><p>{text}</p>"
         '<p><a rel="license" href="https://creativecommons.org/licenses/by-sa/4.0/">CC BY-SA 4.0</a></p>'
         "</article></body></html>",
@@ -124,6 +125,7 @@ def test_the_fixed_texts_are_in_the_articles_language(lang: str, tmp_path: Path)
     assert f"<span{english}>{ENGLISH_NAME}</span>" in page
     assert "Licence and attribution" not in page and "not stated" not in page
     assert page.count('lang="en"') == 2, page  # only the English licence name and the licence's English statement
+    assert page.count('dir="ltr"') == (4 if lang == "fa" else 0), page  # and the URLs in a right-to-left page
 
     title = _read(epub, "title.xhtml")
     assert f">{date}</time>" in title and 'lang="en"' not in title

@@ -48,15 +48,17 @@ def byline(article: Article, texts: Labels = ENGLISH) -> str:
     return texts.names(article.authors)
 
 
-def _link(url: str) -> str:
-    """A link whose text is the URL as a reader would type it (percent-escapes of non-ASCII decoded)."""
+def _link(url: str, *, ltr: bool = False) -> str:
+    """A link whose text is the URL as a reader would type it (percent-escapes of non-ASCII decoded); ``ltr``
+    marks it left to right, for a page written right to left."""
     try:
         shown = unquote(url, errors="strict")
     except UnicodeDecodeError:
         shown = url
     if any(c.isspace() or ord(c) < 32 for c in shown):
         shown = url  # decoding must not hide or invent characters
-    return f'<a href="{escape(url)}">{escape(shown)}</a>'
+    direction_attr = ' dir="ltr"' if ltr else ""
+    return f'<a href="{escape(url)}"{direction_attr}>{escape(shown)}</a>'
 
 
 def in_language(tag: str, around: str, html: str) -> str:
@@ -136,6 +138,7 @@ def licence_section(article: Article, *, standalone: bool = True, heading_level:
     ``heading_level`` overrides the heading (h2 on its own page, h3 in a bundle by default).
     """
     texts = labels(article.language)
+    rtl = texts.direction == "rtl"  # URLs read left to right
     not_stated = texts.text("not stated in the source")
     missing = f'<span class="not-stated">{escape(not_stated, quote=False)}</span>'
     when = display_date(article, texts)
@@ -143,7 +146,7 @@ def licence_section(article: Article, *, standalone: bool = True, heading_level:
         (_("Title"), in_language(article.language, texts.language, escape(article.title))),
         (_("Author"), escape(byline(article, texts)) if article.authors else missing),
         (_("Published by"), escape(article.site_name) if article.site_name else missing),
-        (_("Original"), _link(article.source_url) if article.source_url else missing),
+        (_("Original"), _link(article.source_url, ltr=rtl) if article.source_url else missing),
         (_("Date"), f'<time datetime="{iso_date(article)}">{escape(when)}</time>' if when else missing),
     ]
     items = "".join(f"<dt>{escape(texts.text(k), quote=False)}</dt><dd>{v}</dd>" for k, v in rows)
@@ -159,7 +162,7 @@ def licence_section(article: Article, *, standalone: bool = True, heading_level:
     else:
         line = escape(texts.text("Licence: {licence}"), quote=False).format(licence=licence_link(lic, texts))
         parts.append(f'<p class="licence-name">{line}</p>')
-        parts.append(f'<p class="licence-url">{_link(lic.url)}</p>')
+        parts.append(f'<p class="licence-url">{_link(lic.url, ltr=rtl)}</p>')
         if lic.statement:  # the statements the cleaner recognises are English sentences
             english = "" if texts.english else _english_run(texts)
             parts.append(f'<blockquote class="licence-statement"{english}><p>{escape(lic.statement)}</p></blockquote>')
