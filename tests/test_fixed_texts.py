@@ -122,7 +122,7 @@ def test_the_fixed_texts_are_in_the_articles_language(lang: str, tmp_path: Path)
     assert f'<h2 class="licence-heading">{heading}</h2>' in page
     assert f">{licence}</a>" in page
     english = ' lang="en" dir="ltr"' if lang == "fa" else ' lang="en"'
-    assert f"<span{english}>{ENGLISH_NAME}</span>" in page
+    assert f"<span{english}>{ENGLISH_NAME}, CC-BY-SA-4.0</span>)" in page
     assert "Licence and attribution" not in page and "not stated" not in page
     assert page.count('lang="en"') == 2, page  # only the English licence name and the licence's English statement
     assert page.count('dir="ltr"') == (4 if lang == "fa" else 0), page  # and the URLs in a right-to-left page

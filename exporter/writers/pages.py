@@ -118,15 +118,15 @@ def licence_conditions(licence: Licence, texts: Labels = ENGLISH) -> list[str]:
 
 
 def licence_link(licence: Licence, texts: Labels) -> str:
-    """The licence's name, linked, and its id: in ``texts``' language with the English name beside it when
-    Creative Commons names it in that language, else in English ('Creative Commons Attribution 4.0 International
-    (CC-BY-4.0)')."""
+    """The licence's name, linked, and its id: in ``texts``' language when Creative Commons names it in that
+    language, with the English name and the id beside it in one English run; else in English ('Creative Commons
+    Attribution 4.0 International (CC-BY-4.0)')."""
     local = texts.licence_name(licence)
     if local is None or local == licence.name:
         return f'<a rel="license" href="{escape(licence.url)}">{escape(licence.name)}</a> ({escape(licence.id)})'
     return (
         f'<a rel="license" href="{escape(licence.url)}">{escape(local)}</a>'
-        f" (<span{_english_run(texts)}>{escape(licence.name)}</span>, {escape(licence.id)})"
+        f" (<span{_english_run(texts)}>{escape(licence.name)}, {escape(licence.id)}</span>)"
     )
 
 
