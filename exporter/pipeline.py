@@ -310,7 +310,7 @@ def _write_all(commit: Commit, writes: dict[str, Write]) -> tuple[list[dict[str,
                 raise ExporterError(f"{rel} exists and is not this item's: not replaced (nothing of the item written)")
             tmp = tmp_dir / f"{fmt}-{final.name}.part-{os.getpid()}"
             staged.append((tmp, final))
-            messages += write(tmp)
+            messages += [m for m in write(tmp) if m not in messages]  # a note every format makes is told once
         outputs: list[dict[str, object]] = []
         for (tmp, final), fmt in zip(staged, writes, strict=True):
             data = tmp.read_bytes()

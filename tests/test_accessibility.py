@@ -127,14 +127,23 @@ def test_animated_image_makes_the_hazard_unknown(tmp_path: Path) -> None:
     assert "dcterms:conformsTo" not in meta
 
 
-def test_persian_book_says_so_and_marks_english_parts(tmp_path: Path) -> None:
+def test_persian_book_says_so_and_its_own_pages_are_persian(tmp_path: Path) -> None:
     path = tmp_path / "e.epub"
     write_epub(article(tmp_path, language="fa", title="فانوس‌ها"), path)
     docs = epub_documents(path)
     assert "Persian, written right to left" in metadata(path)["schema:accessibilitySummary"][0]
     assert re.search(r'<html [^>]*lang="fa"[^>]*dir="rtl"', docs["EPUB/article.xhtml"])
+    assert re.search(r'<html [^>]*lang="fa"[^>]*dir="rtl"', docs["EPUB/licence.xhtml"])  # Persian labels
+    assert "<dd>فانوس‌ها</dd>" in docs["EPUB/licence.xhtml"]
+    assert 'lang="en"' not in docs["EPUB/title.xhtml"] and 'lang="en"' not in docs["EPUB/nav.xhtml"]
+
+
+def test_a_right_to_left_book_without_a_catalog_marks_the_english_parts(tmp_path: Path) -> None:
+    path = tmp_path / "u.epub"
+    write_epub(article(tmp_path, language="ur", title="لالٹینیں"), path)
+    docs = epub_documents(path)
     assert re.search(r'<html [^>]*lang="en"', docs["EPUB/licence.xhtml"])  # the page the writer composes
-    assert '<span lang="fa" dir="rtl">فانوس‌ها</span>' in docs["EPUB/licence.xhtml"]
+    assert '<span lang="ur" dir="rtl">لالٹینیں</span>' in docs["EPUB/licence.xhtml"]
     assert '<p class="date" lang="en" dir="ltr">' in docs["EPUB/title.xhtml"]
     assert '<a href="licence.xhtml" lang="en" xml:lang="en" dir="ltr">' in docs["EPUB/nav.xhtml"]
 

@@ -29,7 +29,7 @@ import lxml.html
 from ebooklib import epub
 from lxml import etree
 
-from exporter import dates
+from exporter import dates, i18n
 from exporter.clean.labels import is_image_label
 from exporter.languages import is_english, is_rtl
 from exporter.languages import name as language_name
@@ -57,8 +57,14 @@ CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 EVALUATOR = "exporter (automated evaluation at export; not reviewed by a person)"
 COVER_ID = "cover-image"
 COVER_FILE = "images/cover.jpg"
-OUR_LABELS = ("Title page", "Licence and attribution", "Licences of the articles")
-"""Navigation labels the writer adds in English, whatever the book's language."""
+OUR_LABELS = (
+    i18n._("Title page"),
+    i18n._("Licence and attribution"),
+    i18n._("Licences of the articles"),
+)
+"""Navigation labels the writer adds (in the book's language when it has a catalog, else in English)."""
+_NAV_LABELS = (*OUR_LABELS, i18n._("Contents"), i18n._("Guide"), i18n._("Start of the text"))
+"""Every label of the navigation document the writer adds ("Guide" heads the landmarks)."""
 
 
 def _direction(language: str) -> str | None:
@@ -104,7 +110,13 @@ def _add_images(book: epub.EpubBook, articles: list[Article]) -> None:
 def _write(book: epub.EpubBook, path: Path, when: datetime, language: str) -> None:
     """Write the book with ``when`` (UTC, see :mod:`exporter.dates`) as dcterms:modified and every entry's time."""
     buffer = io.BytesIO()
-    options = {"epub3_pages": False, "raise_exceptions": True, "mtime": when, "epub2_guide": False}
+    options = {
+        "epub3_pages": False,
+        "raise_exceptions": True,
+        "mtime": when,
+        "epub2_guide": False,
+        "landmark_title": i18n.labels(language).text("Guide"),
+    }
     epub.write_epub(buffer, book, options)
     path.write_bytes(_repack(buffer.getvalue(), when, language))
 
@@ -164,20 +176,23 @@ def write_epub(article: Article, path: Path, cover: bytes | None = None) -> list
         f'<section epub:type="bodymatter chapter" role="doc-chapter" class="article">{body}</section>',
         article.language,
     )
-    licence_page = _page("licence.xhtml", "Licence and attribution", licence_section(article), "en")
+    texts = i18n.labels(article.language)
+    licence_title = texts.text("Licence and attribution")
+    licence_page = _page("licence.xhtml", licence_title, licence_section(article), texts.language)
     for page in (title_page, article_page, licence_page):
         page.add_item(css)
         book.add_item(page)
     sections = [epub.Link(f"article.xhtml#{hid}", text, hid) for hid, text in headings]
     book.toc = [
-        epub.Link("title.xhtml", "Title page", "titlepage"),
+        epub.Link("title.xhtml", texts.text("Title page"), "titlepage"),
         (epub.Section(article.title, "article.xhtml"), sections) if sections else article_page,
-        epub.Link("licence.xhtml", "Licence and attribution", "licence"),
+        epub.Link("licence.xhtml", licence_title, "licence"),
     ]
     _navigation(book, css, article.language, "article.xhtml")
     book.spine = [cover_page, title_page, "nav", article_page, licence_page]
     _write(book, path, dates.stamp([article.published]), article.language)
-    return []
+    fallback = i18n.fallback_message(article.language)
+    return [fallback] if fallback else []
 
 
 def write_epub_bundle(title: str, articles: Sequence[Article], path: Path, cover: bytes | None = None) -> list[Message]:
@@ -185,6 +200,7 @@ def write_epub_bundle(title: str, articles: Sequence[Article], path: Path, cover
     its own byline, date, source and licence block), and a closing page listing every article's licence.
     ``cover`` is the cover JPEG; without it one is drawn from the title and the articles."""
     language = Counter(a.language for a in articles).most_common(1)[0][0]
+    texts = i18n.labels(language)
     authors = list(dict.fromkeys(name for a in articles for name in a.authors))
     identifier = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "bundle:" + "|".join(sorted(a.id for a in articles))))
     book = _new_book(identifier, title, language, authors)
@@ -218,7 +234,7 @@ def write_epub_bundle(title: str, articles: Sequence[Article], path: Path, cover
         name = f"article-{n:03d}.xhtml"
         notes_and_body, headings = _body(article, part=n)  # headings under the chapter's h1 title
         licence = licence_section(article, standalone=False, heading_level=2)
-        if not is_english(article.language):
+        if i18n.labels(article.language).english and not is_english(article.language):
             licence = f'<div lang="en" dir="ltr">{licence}</div>'
         content = (
             f'<section epub:type="chapter" role="doc-chapter" class="article">{title_block(article)}'
@@ -228,19 +244,20 @@ def write_epub_bundle(title: str, articles: Sequence[Article], path: Path, cover
         chapters.append(page)
         sections = [epub.Link(f"{name}#{hid}", text, f"a{n}-{hid}") for hid, text in headings]
         toc.append((epub.Section(article.title, name), sections) if sections else page)
+    overview_title = texts.text("Licences of the articles")
     overview = _page(
         "licences.xhtml",
-        "Licences of the articles",
+        overview_title,
         licences_overview(articles, links=[c.file_name for c in chapters]),
-        "en",
+        texts.language,
     )
     for page in (title_page, *chapters, overview):
         page.add_item(css)
         book.add_item(page)
     book.toc = [
-        epub.Link("title.xhtml", "Title page", "titlepage"),
+        epub.Link("title.xhtml", texts.text("Title page"), "titlepage"),
         *toc,
-        epub.Link("licences.xhtml", "Licences of the articles", "licences"),
+        epub.Link("licences.xhtml", overview_title, "licences"),
     ]
     _navigation(book, css, language, chapters[0].file_name)
     book.spine = [cover_page, title_page, "nav", *chapters, overview]
@@ -250,13 +267,14 @@ def write_epub_bundle(title: str, articles: Sequence[Article], path: Path, cover
 
 def _navigation(book: epub.EpubBook, css: epub.EpubItem, language: str, start: str) -> None:
     """NCX, the navigation document (contents, and landmarks for the contents and the start of the text)."""
+    texts = i18n.labels(language)
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title="Contents" if is_english(language) else "")
+    nav = epub.EpubNav(title="" if texts.english and not is_english(language) else texts.text("Contents"))
     nav.add_item(css)
     book.add_item(nav)
     book.guide = [
-        {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
-        {"type": "text", "href": start, "title": "Start of the text"},
+        {"type": "toc", "href": "nav.xhtml", "title": texts.text("Contents")},
+        {"type": "text", "href": start, "title": texts.text("Start of the text")},
     ]
 
 
@@ -593,9 +611,9 @@ def _finish_nav(nav: bytes, language: str) -> bytes:
     root = etree.fromstring(nav, parser)
     if is_rtl(language):
         root.set("dir", "rtl")
-    english = is_english(language)
+    english = is_english(language) or not i18n.labels(language).english  # labels in the book's language
     for el in root.iter(f"{_XHTML}a", f"{_XHTML}h2"):
-        if not english and (el.text or "").strip() in (*OUR_LABELS, "Contents", "Guide", "Start of the text"):
+        if not english and (el.text or "").strip() in _NAV_LABELS:
             el.set("lang", "en")
             el.set(_XML_LANG, "en")
             el.set("dir", "ltr")

@@ -13,7 +13,6 @@ import io
 import logging
 import mimetypes
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from html import escape
@@ -25,7 +24,7 @@ from urllib.request import url2pathname
 import lxml.html
 from lxml import etree
 
-from exporter import __version__, dates
+from exporter import __version__, dates, i18n
 from exporter.languages import is_rtl
 from exporter.messages import Message, Reporter, warning
 from exporter.model import Article, Image
@@ -295,9 +294,18 @@ def _document_html(article: Article, body: Any) -> str:
     return (
         f'<!DOCTYPE html><html lang="{escape(lang)}"{dir_attr}>{_head(article)}<body>'
         f'<article class="article">{pages.title_block(article)}{body_html}</article>'
-        # The licence page's wording is English whatever the article's language.
-        f'<div class="licence-page" lang="en" dir="ltr">{pages.licence_section(article)}</div></body></html>'
+        # The licence page is in the article's language, or in English (marked so) when there is no catalog.
+        f'<div class="licence-page"{_label_attrs(i18n.labels(lang), is_rtl(lang))}>'
+        f"{pages.licence_section(article)}</div></body></html>"
     )
+
+
+def _label_attrs(texts: i18n.Labels, root_rtl: bool) -> str:
+    """The attributes of an element holding our fixed texts: marked English when they are English (as they are in
+    every book without a catalog for its language), else only the direction when the root does not give it."""
+    if texts.english:
+        return ' lang="en" dir="ltr"'
+    return ' dir="rtl"' if texts.direction == "rtl" and not root_rtl else ""
 
 
 def _notes_away_from_calls(document: Any, expected_calls: int) -> tuple[list[Message], dict[str, int]]:
@@ -438,12 +446,14 @@ def write_pdf(
     sources = pdf_archival.source_files([article]) if variant == "pdf/a-3b" else []
     data = pdf_archival.finish(data, pdf_archival.article_metadata(article), variant, sources)
     path.write_bytes(data)
-    return [*report, *away, *_fetch_messages(fetcher, logged)]
+    fallback = i18n.fallback_message(article.language)
+    return [*report, *away, *_fetch_messages(fetcher, logged), *([fallback] if fallback else [])]
 
 
 def _bundle_html(title: str, articles: list[Article], bodies: list[Any]) -> str:
     """One print document for many articles: cover, contents with page numbers, the articles, licences page."""
-    language = Counter(a.language for a in articles).most_common(1)[0][0] or ""
+    language = pages.bundle_language(articles)
+    texts = i18n.labels(language)
     authors = list(dict.fromkeys(name for a in articles for name in a.authors))
     head = ['<meta charset="utf-8">', f"<title>{escape(title)}</title>"]
     head += [f'<meta name="author" content="{escape(a)}">' for a in authors]
@@ -453,28 +463,41 @@ def _bundle_html(title: str, articles: list[Article], bodies: list[Any]) -> str:
     head.append(f'<meta name="generator" content="exporter {escape(__version__)}">')
     anchors = [f"article-{n}" for n in range(1, len(articles) + 1)]
     contents = "".join(
-        f'<li><a href="#{anchor}">{escape(a.title)}</a></li>' for anchor, a in zip(anchors, articles, strict=True)
+        f'<li><a href="#{anchor}">{_contents_title(a, texts)}</a></li>'
+        for anchor, a in zip(anchors, articles, strict=True)
     )
+    contents_heading = texts.text("Contents")
     parts = [
         f'<!DOCTYPE html><html lang="{escape(language)}"><head>{"".join(head)}</head><body>',
         f'<div class="bundle-cover">{pages.bundle_title_block(title, articles)}</div>',
-        '<nav class="contents" lang="en" dir="ltr"><h2 class="contents-heading">Contents</h2>',
+        f'<nav class="contents"{_label_attrs(texts, False)}>'
+        f'<h2 class="contents-heading">{escape(contents_heading, quote=False)}</h2>',
         f"<ol>{contents}</ol></nav>",
     ]
     for anchor, article, body in zip(anchors, articles, bodies, strict=True):
         lang = article.language or ""
         dir_attr = ' dir="rtl"' if is_rtl(lang) else ""
         body_html = lxml.html.tostring(body, encoding="unicode", method="html")
+        licence = pages.licence_section(article, standalone=False)
+        if i18n.labels(lang).english:
+            licence = f'<div lang="en" dir="ltr">{licence}</div>'
         parts.append(
             f'<article class="article bundle-article" id="{anchor}" lang="{escape(lang)}"{dir_attr}>'
-            f"{pages.title_block(article)}{body_html}"
-            f'<div lang="en" dir="ltr">{pages.licence_section(article, standalone=False)}</div></article>'
+            f"{pages.title_block(article)}{body_html}{licence}</article>"
         )
     links = [f"#{anchor}" for anchor in anchors]
     parts.append(
-        f'<div class="licence-page" lang="en" dir="ltr">{pages.licences_overview(articles, links=links)}</div>'
+        f'<div class="licence-page"{_label_attrs(texts, False)}>{pages.licences_overview(articles, links=links)}</div>'
     )
     return "".join(parts) + "</body></html>"
+
+
+def _contents_title(article: Article, texts: i18n.Labels) -> str:
+    """An article's title in a bundle's printed contents; marked with its language when the contents are in
+    another (translated) language."""
+    if texts.english:  # as before catalogs: the titles are not marked inside the English contents
+        return escape(article.title)
+    return pages.in_language(article.language, texts.language, escape(article.title))
 
 
 def write_pdf_bundle(
