@@ -31,7 +31,7 @@ from exporter.messages import Message, Reporter, warning
 from exporter.model import Article, Image
 from exporter.resources import Resolver
 from exporter.transforms import Transforms
-from exporter.writers import hyphenation, pages, pdf_archival, pdf_cmaps, stylesheet, weasyprint_pages
+from exporter.writers import fonts, hyphenation, pages, pdf_archival, pdf_cmaps, stylesheet, weasyprint_pages
 from exporter.writers.document import BookBody
 from exporter.writers.registry import WriteOptions
 
@@ -261,6 +261,14 @@ def _alt_text(doc: BookBody) -> None:
 def _no_hyphens(doc: BookBody) -> None:
     """Words with digits or inner capitals ("HTML5", "ACCESSIBILITY", "WordPress") are kept from hyphenation."""
     hyphenation.mark_unhyphenated(doc.root)
+
+
+@PDF_TRANSFORMS.add("glyph-coverage", 600)
+def _glyph_coverage(doc: BookBody) -> None:
+    """A warning per character of the article (title block, body, notes) that no pinned font has."""
+    article = doc.article
+    heads = [article.title, article.subtitle or "", article.site_name or "", *article.authors]
+    doc.report.extend(fonts.coverage_messages("".join(heads) + doc.root.text_content()))
 
 
 @PDF_TRANSFORMS.add("line-blocks", 900)
