@@ -263,14 +263,6 @@ def _no_hyphens(doc: BookBody) -> None:
     hyphenation.mark_unhyphenated(doc.root)
 
 
-@PDF_TRANSFORMS.add("glyph-coverage", 600)
-def _glyph_coverage(doc: BookBody) -> None:
-    """A warning per character of the article (title block, body, notes) that no pinned font has."""
-    article = doc.article
-    heads = [article.title, article.subtitle or "", article.site_name or "", *article.authors]
-    doc.report.extend(fonts.coverage_messages("".join(heads) + doc.root.text_content()))
-
-
 @PDF_TRANSFORMS.add("line-blocks", 900)
 def _line_block_index(doc: BookBody) -> None:
     """Blocks of lines get a ``data-b`` index so that a later layout pass can relax their orphans rule."""
@@ -292,6 +284,9 @@ def _body(article: Article, report: Reporter, options: WriteOptions, part: int |
     """The article's body as a tree ready for print: the PDF transforms applied."""
     doc = BookBody.of(article, report, options, part)
     PDF_TRANSFORMS.apply(doc)
+    # A warning per character (title block, body, notes) that no pinned font has: see docs/fonts.md.
+    heads = [article.title, article.subtitle or "", article.site_name or "", *article.authors]
+    report.extend(fonts.coverage_messages("".join(heads) + doc.root.text_content()))
     return doc.root
 
 
