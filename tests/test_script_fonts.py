@@ -199,3 +199,23 @@ def test_cjk_regional_forms_follow_the_declared_language(tmp_path: Path, lang: s
         for font in doc.pages[0].Resources.Font.values():
             used |= {gid for gid, text in _to_unicode(font.ToUnicode.read_bytes()).items() if text == "骨"}
     assert expected in used, (lang, used)
+
+
+def test_emoji_print_in_colour_and_digits_stay_in_dejavu(tmp_path: Path) -> None:
+    """The emoji come from Noto Color Emoji (drawn as images); the digits next to them from DejaVu, never from the
+    emoji font (which is what naming it in print.css would do: docs/fonts.md)."""
+    source = tmp_path / "boxes.txt"
+    source.write_text("Boxes\n\nIn 2024 we packed 12 boxes 📦 and 3 crates ✅, 45 in all.\n", encoding="utf-8")
+    proc = run_cli("export", source, "-o", tmp_path / "out", "-f", "pdf", "-q")
+    assert proc.returncode == 0, proc.stderr
+    (pdf,) = (tmp_path / "out").glob("*.pdf")
+    texts: dict[str, set[str]] = {}
+    with pikepdf.open(pdf) as doc:
+        assert doc.pages[0].get_images(), "no emoji image on the page"
+        for font in doc.pages[0].Resources.Font.values():
+            family = str(font.BaseFont).split("+", 1)[-1]
+            texts.setdefault(family, set()).update(_to_unicode(font.ToUnicode.read_bytes()).values())
+    emoji = set().union(*(t for family, t in texts.items() if family.startswith("Noto-Color-Emoji")))
+    assert {"📦", "✅"} <= emoji, texts
+    assert not any(c.isdigit() for text in emoji for c in text), emoji
+    assert {"2", "0", "4"} <= texts["DejaVu-Serif"]
