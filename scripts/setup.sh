@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares this checkout on Debian: installs system packages only where missing, then the .venv.
-#   scripts/setup.sh          what exporting needs (Pango/HarfBuzz for WeasyPrint, the DejaVu fonts print.css names,
-#                             FriBiDi for the covers' right-to-left titles)
+#   scripts/setup.sh          what exporting needs (Pango/HarfBuzz for WeasyPrint, the fonts print.css names for every
+#                             script, FriBiDi for the covers' right-to-left titles)
 #   scripts/setup.sh --test   plus what the tests need: Java for EPUBCheck, poppler-utils, qpdf, Jing (OPDS schema),
 #                             test packages, and for the accessibility and determinism tests Chromium + DAISY Ace (npm, into
 #                             node_modules from the committed package-lock.json) and faketime
@@ -11,9 +11,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-run}
-# Fonts: exactly the families exporter/styles/print.css names (DejaVu Serif, Sans, Sans Mono; extra has the italics).
+# Fonts (docs/fonts.md): the families exporter/styles/print.css names. DejaVu Serif, Sans, Sans Mono for Latin, Greek
+# and Cyrillic (fonts-dejavu-extra has the italics); fonts-noto-core for Arabic/Persian (Noto Naskh Arabic), Hebrew,
+# Devanagari, Bengali, Tamil and Thai (Noto Serif/Sans …); fonts-noto-cjk for Chinese, Japanese and Korean with their
+# regional forms (Noto Serif/Sans CJK SC, TC, HK, JP, KR); fonts-noto-color-emoji for emoji (in colour).
 # libfribidi0: Pillow's raqm layout loads it at run time to shape right-to-left titles on the covers.
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfribidi0 fonts-dejavu-core fonts-dejavu-extra)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfribidi0 fonts-dejavu-core fonts-dejavu-extra
+  fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
 [ "$mode" = --test ] && packages+=(poppler-utils qpdf chromium faketime jing)
 
 missing=()

@@ -1,9 +1,10 @@
 """Fonts that do not drift: the PDFs use exactly the families print.css names, all embedded.
 
 print.css names its families per script and no generic family; scripts/setup.sh installs exactly those
-(Debian's fonts-dejavu-core and fonts-dejavu-extra). A family that fontconfig substitutes (because a name is
-missing, or a glyph is missing from every named family) would show up here, in pdffonts' list or in the name
-table of the embedded font program.
+(Debian's fonts-dejavu-core, fonts-dejavu-extra, fonts-noto-core, fonts-noto-cjk; docs/fonts.md). A family that
+fontconfig substitutes (because a name is missing, or a glyph is missing from every named family) would show up
+here, in pdffonts' list or in the name table of the embedded font program. tests/test_script_fonts.py checks the
+glyphs of every script.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from exporter.writers import stylesheet
+from exporter.writers import fonts, stylesheet
 from tests.conftest import FIXTURES
 from tests.tools import pdf_font_names, pdftotext, run_cli
 
@@ -29,8 +30,11 @@ def named_families() -> set[str]:
     """Every family print.css names in a font-family declaration (quoted names; generic names are refused)."""
     css = re.sub(r"/\*.*?\*/", "", stylesheet("print.css").decode("utf-8"), flags=re.DOTALL)
     families: set[str] = set()
-    for value in re.findall(r"font-family\s*:\s*([^;}]+)", css):
+    # font-family values, and the custom properties (--font-cjk-serif …) they take their CJK family from
+    for value in re.findall(r"(?:font-family|--font-[\w-]+)\s*:\s*([^;}]+)", css):
         for name in (n.strip() for n in value.split(",")):
+            if re.fullmatch(r"var\(--font-[\w-]+\)", name):
+                continue
             assert name.startswith('"'), f"print.css names an unquoted (generic?) family: {name}"
             families.add(name.strip('"'))
     return families
@@ -73,8 +77,22 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {p.name: p for p in out.glob("*.pdf")}
 
 
-def test_print_css_names_dejavu_families_only() -> None:
-    assert named_families() == {"DejaVu Serif", "DejaVu Sans", "DejaVu Sans Mono"}
+def test_print_css_names_the_pinned_families() -> None:
+    """DejaVu for Latin, Greek and Cyrillic; a Noto family per other script; the same list the coverage check of
+    the PDF writer reads (plus the colour emoji font, which print.css cannot name)."""
+    scripts = {"Naskh Arabic", "Serif Hebrew", "Sans Hebrew", "Serif Thai", "Sans Thai"}
+    for script in ("Devanagari", "Bengali", "Tamil"):
+        scripts |= {f"Serif {script}", f"Sans {script}"}
+    for region in ("SC", "TC", "HK", "JP", "KR"):
+        scripts |= {f"Serif CJK {region}", f"Sans CJK {region}"}
+    expected = {"DejaVu Serif", "DejaVu Sans", "DejaVu Sans Mono"} | {f"Noto {name}" for name in scripts}
+    assert named_families() == expected
+    assert set(fonts.pinned_families()) == expected | set(fonts.UNNAMED_FAMILIES)
+
+
+def test_every_pinned_family_is_installed() -> None:
+    """scripts/setup.sh installed each family print.css names (fontconfig resolves it, not a substitute)."""
+    assert [family for family in fonts.pinned_families() if fonts.font_file(family) is None] == []
 
 
 def test_only_the_named_families_appear_and_all_are_embedded(pdfs: dict[str, Path]) -> None:

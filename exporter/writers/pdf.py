@@ -30,7 +30,7 @@ from exporter.messages import Message, Reporter, warning
 from exporter.model import Article, Image
 from exporter.resources import Resolver
 from exporter.transforms import Transforms
-from exporter.writers import hyphenation, pages, pdf_archival, pdf_cmaps, stylesheet, weasyprint_pages
+from exporter.writers import fonts, hyphenation, pages, pdf_archival, pdf_cmaps, stylesheet, weasyprint_pages
 from exporter.writers.document import BookBody
 from exporter.writers.registry import WriteOptions
 
@@ -283,6 +283,9 @@ def _body(article: Article, report: Reporter, options: WriteOptions, part: int |
     """The article's body as a tree ready for print: the PDF transforms applied."""
     doc = BookBody.of(article, report, options, part)
     PDF_TRANSFORMS.apply(doc)
+    # A warning per character (title block, body, notes) that no pinned font has: see docs/fonts.md.
+    heads = [article.title, article.subtitle or "", article.site_name or "", *article.authors]
+    report.extend(fonts.coverage_messages("".join(heads) + doc.root.text_content()))
     return doc.root
 
 
