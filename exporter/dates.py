@@ -9,6 +9,8 @@ Two dates, never the clock:
   each item's ``date`` in ``manifest.json``): :func:`build_date`, that is ``SOURCE_DATE_EPOCH`` when it is set,
   else the latest publication date of the articles the file holds, else none. A format that must carry a date
   (EPUB, ZIP, bag) carries :data:`UNKNOWN` (1980-01-01, the ZIP epoch) instead of none; see :func:`stamp`.
+  Libraries that would stamp the clock into what they make (fontTools, subsetting a colour emoji font for
+  WeasyPrint, writes the time into the font's ``head``) run inside :func:`tools_build_date`.
 
 A date without a time zone is taken as UTC, so the same input gives the same bytes in every time zone.
 """
@@ -16,7 +18,8 @@ A date without a time zone is taken as UTC, so the same input gives the same byt
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 UNKNOWN = datetime(1980, 1, 1, tzinfo=UTC)
@@ -82,3 +85,22 @@ def zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
     """A ZIP entry's date_time for ``when`` in UTC; never before 1980-01-01, the earliest ZIP can hold."""
     utc = aware(when).astimezone(UTC)
     return max((utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second), (1980, 1, 1, 0, 0, 0))
+
+
+@contextmanager
+def tools_build_date(when: datetime) -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` set to ``when`` while a library writes part of a file, then restored as it was.
+
+    fontTools reads it (the reproducible-builds rule) when it saves a font WeasyPrint had it rebuild, as it does
+    for colour emoji: without it the font's ``head.modified`` is the clock, and the PDF changes every run. Our
+    own dates are read before, so they are unchanged (and equal to ``when`` when the variable was already set).
+    """
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(aware(when).timestamp()))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before

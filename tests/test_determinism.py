@@ -22,7 +22,12 @@ from tests.conftest import FIXTURES, ROOT
 
 export_command = main.commands["export"]  # type: ignore[attr-defined]
 
-INPUTS = [FIXTURES / "harbour-archive.txt", FIXTURES / "theme-page.html", FIXTURES / "collection.wxr.xml"]
+INPUTS = [
+    FIXTURES / "harbour-archive.txt",
+    FIXTURES / "theme-page.html",
+    FIXTURES / "collection.wxr.xml",
+    FIXTURES / "languages" / "volunteer-small-joys.txt",  # colour emoji: fonts fontTools subsets (and stamps)
+]
 MEDIA = FIXTURES / "collection-media"
 LATER = "2031-05-17 23:59:30"  # a later day, and close to midnight: a date taken from the clock would show
 ZONES = ("UTC", "Pacific/Kiritimati")  # UTC+14: a different calendar day from UTC for ten hours of each day

@@ -445,7 +445,8 @@ def write_pdf(
         document, away = _layout(
             lambda: _document_html(article, body), _line_blocks(body), _footnote_floats(body), fetcher, paper
         )
-        data = document.write_pdf(pdf_variant=variant, finisher=_finish)
+        with dates.tools_build_date(dates.stamp([article.published])):
+            data = document.write_pdf(pdf_variant=variant, finisher=_finish)
     sources = pdf_archival.source_files([article]) if variant == "pdf/a-3b" else []
     data = pdf_archival.finish(data, pdf_archival.article_metadata(article), variant, sources)
     path.write_bytes(data)
@@ -527,7 +528,8 @@ def write_pdf_bundle(
     floats = sum(_footnote_floats(body) for body in bodies)
     with _LogCapture() as logged:
         document, away = _layout(lambda: _bundle_html(title, articles, bodies), blocks, floats, fetcher, paper)
-        data = document.write_pdf(pdf_variant=variant, finisher=_finish)
+        with dates.tools_build_date(dates.stamp(a.published for a in articles)):
+            data = document.write_pdf(pdf_variant=variant, finisher=_finish)
     sources = pdf_archival.source_files(articles, bundle=True) if variant == "pdf/a-3b" else []
     data = pdf_archival.finish(data, pdf_archival.bundle_metadata(title, articles), variant, sources)
     path.write_bytes(data)
