@@ -12,7 +12,7 @@ names the likeliest language (or the script's usual one) and says it is unsure, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,8 @@ MIN_IDEOGRAPHS = 8
 """Fewer Chinese characters than this (without kana): too short to tell Chinese from Japanese."""
 SURE = 0.7
 """CLD3's probability from which a detection is sure (with CLD3's own 'reliable')."""
+GUESS = 0.5
+"""Below this probability CLD3's language is not even taken as a guess: the script's usual language is."""
 MIXED = 0.6
 """Below this share of the letters, the main script does not make the text's language."""
 
@@ -69,6 +71,8 @@ class Detection:
     letters: int = 0
     """Letters of the main script (Chinese characters, kana and Hangul count three each)."""
     reason: str = ""
+    share: float = 1.0
+    """The main script's share of the text's letters."""
 
 
 @cache
@@ -103,24 +107,24 @@ def detect(text: str) -> Detection | None:
     if script in BY_SCRIPT:
         language = BY_SCRIPT[script]
         if script == "Hani" and letters < MIN_IDEOGRAPHS * 3:
-            return Detection(language, share, False, script, letters, f"only {letters // 3} Chinese characters")
+            return Detection(language, share, False, script, letters, f"only {letters // 3} Chinese characters", share)
         return _mixed(Detection(language, share, True, script, letters), share)
     if script == "Arab":
         return _mixed(Detection(guess_language(text), share, True, script, letters), share)
     fallback = FALLBACK[script]
     if letters < MIN_LETTERS:
-        return Detection(fallback, 0.0, False, script, letters, f"only {letters} letters")
+        return Detection(fallback, 0.0, False, script, letters, f"only {letters} letters", share)
     language, probability, reliable = cld3(words_of(script, text))
     if not _fits(language, script):
-        return Detection(fallback, 0.0, False, script, letters, f"no {script} language recognised")
+        return Detection(fallback, 0.0, False, script, letters, f"no {script} language recognised", share)
     if not (reliable and probability >= SURE):
         reason = f"'{language}' only at confidence {probability:.2f}"
-        return Detection(language, probability, False, script, letters, reason)
+        guess = language if probability >= GUESS else fallback
+        return Detection(guess, probability, False, script, letters, reason, share)
     return _mixed(Detection(language, probability, True, script, letters), share)
 
 
 def _mixed(found: Detection, share: float) -> Detection:
     if share >= MIXED:
-        return found
-    reason = f"mixed scripts, {share:.0%} {found.script}"
-    return Detection(found.language, found.confidence, False, found.script, found.letters, reason)
+        return replace(found, share=share)
+    return replace(found, sure=False, reason=f"mixed scripts, {share:.0%} {found.script}", share=share)

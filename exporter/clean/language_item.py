@@ -10,10 +10,13 @@ reads as when that is sure.
 
 from __future__ import annotations
 
-from exporter.clean.language_detect import Detection, detect
+from exporter.clean.language_detect import BY_SCRIPT, Detection, detect
 from exporter.languages import primary, script_of_language
 from exporter.messages import Message, info, warning
 
+OTHER_SCRIPT = 0.5
+"""From this share of the letters, a script that names its language (Greek, Hangul…) overrules a declared
+language written in another script, even in a text that mixes scripts."""
 DEFAULT = "en"
 """The language taken when nothing is declared and the text has no letters to tell it by."""
 
@@ -41,19 +44,20 @@ def item_language(declared: str | None, text: str) -> tuple[str, list[Message]]:
     found = detect(text)
     if not declared:
         return _undeclared(found)
-    if found is None or not found.sure:
+    if found is None:
         return declared, []
     expected = script_of_language(declared)
-    if expected is not None and found.script not in _SAME.get(expected, (expected,)):
+    mostly = found.sure or (found.share >= OTHER_SCRIPT and found.script in BY_SCRIPT)
+    if expected is not None and found.script not in _SAME.get(expected, (expected,)) and mostly:
         return found.language, [
             warning(
                 "language",
                 "script-mismatch",
-                f"text is in {SCRIPT_NAMES[found.script or '']} script ({_how(found)}); "
+                f"text is mostly in {SCRIPT_NAMES[found.script or '']} script ({found.share:.0%} of the letters); "
                 f"language set to '{found.language}', not the declared '{declared}'",
             )
         ]
-    if primary(found.language) != primary(declared) and found.script in ("Latn", "Cyrl", "Deva"):
+    if found.sure and primary(found.language) != primary(declared) and found.script in ("Latn", "Cyrl", "Deva"):
         return declared, [
             info(
                 "language",
