@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import lxml.html
+import pikepdf
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,6 +53,20 @@ def test_fixture_language_in_book(books: dict[str, tuple[Path, dict]], name: str
     said = [w for w in item["warnings"] if w["stage"] == "language"]
     assert [(w["code"], w["level"]) for w in said] == [("detected", "info")]
     assert f"detected '{language}'" in said[0]["text"]
+
+
+def test_pdf_carries_the_detected_language(tmp_path: Path) -> None:
+    """The PDF's document language (/Lang, from the root ``lang`` of the HTML WeasyPrint renders)."""
+    names = ["neighbourhood-archive.txt", "village-archive-moves.txt"]
+    for name in names:
+        shutil.copy(LANGUAGE_FIXTURES / name, tmp_path / name)
+    done = run_cli("export", *(tmp_path / n for n in names), "-f", "pdf", "-o", tmp_path / "out", "-q")
+    assert done.returncode == 0, done.stderr
+    items = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["items"]
+    for item in items:
+        pdf = tmp_path / "out" / next(o["path"] for o in item["outputs"] if o["format"] == "pdf")
+        with pikepdf.open(pdf) as doc:
+            assert str(doc.Root.Lang) == EXPECTED[Path(item["source"]["path"]).name][0]
 
 
 def test_mixed_post_english_paragraphs(books: dict[str, tuple[Path, dict]]) -> None:

@@ -12,6 +12,7 @@ names the likeliest language (or the script's usual one) and says it is unsure, 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
@@ -97,9 +98,10 @@ def _fits(language: str, script: str) -> bool:
     return "-" not in language and language not in _OTHER_SCRIPTS and language != "und"
 
 
-def detect(text: str) -> Detection | None:
-    """The language ``text`` reads as; None when it has no letters of a script we can read a language from."""
-    counts = letters_by_script(text)
+def detect(text: str, counts: Counter[str] | None = None) -> Detection | None:
+    """The language ``text`` reads as; None when it has no letters of a script we can read a language from.
+    ``counts`` is :func:`letters_by_script` of the text, when the caller has it already."""
+    counts = letters_by_script(text) if counts is None else counts
     script, share = dominant(counts)
     if script is None:
         return None

@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from exporter.clean.direction import BLOCKS, RUN, guess_language
 from exporter.clean.language_detect import BY_SCRIPT, FALLBACK, Detection, cld3, detect
-from exporter.clean.language_scripts import RANGES
+from exporter.clean.language_scripts import RANGES, dominant, letters_by_script
 from exporter.clean.textnodes import make_element, wrap_matches
 from exporter.languages import is_rtl, primary, script, script_of_language
 
@@ -85,7 +85,12 @@ def _mark_blocks(root: HtmlElement, article_language: str) -> int:
             continue
         context = _context_language(el, root, article_language)
         text = prose(el)
-        found = detect(text)
+        counts = letters_by_script(text)
+        main, _ = dominant(counts)
+        cld3_needed = main in ("Latn", "Cyrl", "Deva") and counts[main] >= MIN_BLOCK_LETTERS
+        if main not in ("Arab", "Hebr") and _same_script(main, context) and not cld3_needed:
+            continue  # nothing to mark, and no need to ask CLD3
+        found = detect(text, counts)
         if found is None:
             continue
         if found.script == "Arab" or (found.script == "Hebr" and is_rtl(found.language)):
