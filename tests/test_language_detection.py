@@ -5,6 +5,7 @@ otherwise)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import zipfile
@@ -190,6 +191,11 @@ def test_english_paragraph_in_persian_article() -> None:
     assert '<p lang="fa" dir="rtl">این' in out
 
 
+def test_hebrew_in_persian_and_persian_in_hebrew() -> None:
+    assert '<span lang="he" dir="rtl">שלום עולם</span>' in _marked("<p>این کتابخانه به عبری: שלום עולם است.</p>", "fa")
+    assert '<span lang="fa" dir="rtl">کتابخانه</span>' in _marked("<p>הספרייה נקראת کتابخانه בפרסית.</p>", "he")
+
+
 def test_japanese_kanji_run_in_japanese_is_left() -> None:
     out = _marked("<p>図書館は来週また開きます。東京都立図書館。</p>", "ja")
     assert "<span" not in out and "lang=" not in out
@@ -233,7 +239,7 @@ def _html(draw: st.DrawFn) -> str:
     return "".join(parts)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=int(os.environ.get("LANG_EXAMPLES", "150")), deadline=None)
 @given(_html(), st.sampled_from(["en", "zh", "fa", "ja", "he", "ru"]))
 def test_marking_keeps_every_character_in_order(html: str, language: str) -> None:
     root = lxml.html.fragment_fromstring(html, create_parent="div")

@@ -74,7 +74,7 @@ def mark_runs(root: HtmlElement, article_language: str) -> int:
     count = _mark_blocks(root, article_language)
     contexts = [root, *(el for el in root.iter() if el is not root and el.get("lang") and not _in_code(el, root))]
     for ctx in contexts:
-        count += _mark_spans(ctx, ctx.get("lang") or article_language, root)
+        count += _mark_spans(ctx, ctx.get("lang") or article_language)
     return count
 
 
@@ -132,7 +132,7 @@ def _same_script(text_script: str | None, language: str) -> bool:
     return text_script == expected
 
 
-def _mark_spans(ctx: HtmlElement, language: str, root: HtmlElement) -> int:
+def _mark_spans(ctx: HtmlElement, language: str) -> int:
     rtl_context = is_rtl(language)
     arabic_default = primary(language) if script(language) == "Arab" else "ar"
 
@@ -144,14 +144,12 @@ def _mark_spans(ctx: HtmlElement, language: str, root: HtmlElement) -> int:
         if _same_script(name, language):
             return None
         if name == "Arab":
-            if rtl_context:
-                return None
             return make_element("span", text, lang=guess_language(text, before, arabic_default), dir="rtl")
         run_language = _run_language(name, text)
         if run_language is None:
             return None
         if is_rtl(run_language):
-            return None if rtl_context else make_element("span", text, lang=run_language, dir="rtl")
+            return make_element("span", text, lang=run_language, dir="rtl")
         if rtl_context:
             return make_element("span", text, lang=run_language, dir="ltr")
         return make_element("span", text, lang=run_language)
