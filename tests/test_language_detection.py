@@ -191,6 +191,11 @@ def test_english_paragraph_in_persian_article() -> None:
     assert '<p lang="fa" dir="rtl">این' in out
 
 
+def test_our_own_lines_are_not_marked_as_a_whole() -> None:
+    line = f'<p class="gallery-missing">[Gallery, 2 images not available: {GERMAN}]</p>'
+    assert "lang=" not in _marked(line, "en")
+
+
 def test_hebrew_in_persian_and_persian_in_hebrew() -> None:
     assert '<span lang="he" dir="rtl">שלום עולם</span>' in _marked("<p>این کتابخانه به عبری: שלום עולם است.</p>", "fa")
     assert '<span lang="fa" dir="rtl">کتابخانه</span>' in _marked("<p>הספרייה נקראת کتابخانه בפרסית.</p>", "he")

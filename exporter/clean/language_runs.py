@@ -19,12 +19,15 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from exporter.clean.direction import BLOCKS, RUN, guess_language
+from exporter.clean.gallery import MISSING, REPEATED
 from exporter.clean.language_detect import BY_SCRIPT, FALLBACK, Detection, cld3, detect
 from exporter.clean.language_scripts import RANGES, dominant, letters_by_script
 from exporter.clean.textnodes import make_element, wrap_matches
 from exporter.languages import is_rtl, primary, script, script_of_language
 
 CODE = frozenset({"code", "pre", "kbd", "samp", "script", "style"})
+OUR_LINES = frozenset({MISSING, REPEATED, "empty-note"})
+"""Classes of the lines exporter writes itself (in the book's language): the block as a whole is not marked."""
 MIN_CLAUSE_WORDS = 4
 """A Latin run inside text of another script is marked from this many words."""
 SURE_BLOCK = 0.9
@@ -81,7 +84,7 @@ def mark_runs(root: HtmlElement, article_language: str) -> int:
 def _mark_blocks(root: HtmlElement, article_language: str) -> int:
     count = 0
     for el in root.iter(*BLOCKS):
-        if el.get("dir") or _in_code(el, root):
+        if el.get("dir") or _in_code(el, root) or OUR_LINES & set((el.get("class") or "").split()):
             continue
         context = _context_language(el, root, article_language)
         text = prose(el)
