@@ -7,7 +7,7 @@ right-to-left text with ``dir="ltr"``. A block mostly in a right-to-left script 
 ``dir="rtl"``, even in a right-to-left article (as exporter did before runs in every script were marked).
 
 Latin text inside text of another script is marked only when it is a clause (at least four words) that CLD3
-reads as one language: product names and short terms ("WordPress", "EPUB") stay as they are. Code (``code``,
+surely reads as one language: product names and short terms ("WordPress", "EPUB") stay as they are. Code (``code``,
 ``pre``, ``kbd``, ``samp``) is never touched, and marking only wraps text: nothing is lost or reordered.
 """
 
@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from exporter.clean.direction import BLOCKS, RUN, guess_language
 from exporter.clean.gallery import MISSING, REPEATED
-from exporter.clean.language_detect import BY_SCRIPT, FALLBACK, Detection, cld3, detect
+from exporter.clean.language_detect import BY_SCRIPT, FALLBACK, SURE, Detection, cld3, detect
 from exporter.clean.language_scripts import RANGES, dominant, letters_by_script
 from exporter.clean.textnodes import make_element, wrap_matches
 from exporter.languages import is_rtl, primary, script, script_of_language
@@ -172,8 +172,9 @@ def _run_language(name: str, text: str) -> str | None:
     if name == "Latn":
         if len(text.split()) < MIN_CLAUSE_WORDS:
             return None
-        language, probability, _ = cld3(text)
-        return language if probability >= 0.4 and script_of_language(language) in ("Latn", None) else None
+        language, probability, reliable = cld3(text)
+        sure = reliable and probability >= SURE  # an unsure clause is left unmarked, not given a wrong language
+        return language if sure and script_of_language(language) in ("Latn", None) else None
     language, probability, reliable = cld3(text)  # Cyrillic, Devanagari
     if reliable and probability >= 0.7 and script_of_language(language) == name:
         return language
