@@ -146,6 +146,8 @@ def _mark_spans(ctx: HtmlElement, language: str) -> int:
             name = "Hani"
         if _same_script(name, language):
             return None
+        if name in ("Arab", "Hebr") and rtl_context and script(language) not in ("Arab", "Hebr"):
+            return None  # right to left in a script we do not read (Thaana, Syriac…): left to the whole book
         if name == "Arab":
             return make_element("span", text, lang=guess_language(text, before, arabic_default), dir="rtl")
         run_language = _run_language(name, text)
