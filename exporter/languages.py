@@ -71,6 +71,28 @@ _USUAL_SCRIPT: dict[str, str] = {
 }
 """Languages usually written in a right-to-left script (CLDR likely subtags; ``iw``/``ji`` are old codes)."""
 
+_LTR_SCRIPT: dict[str, str] = {
+    **dict.fromkeys(
+        "en fr de es it pt nl sv da nb nn no fi is pl cs sk hu ro tr ca eu gl cy ga la eo id vi sw et lv lt sl hr "
+        "sq af".split(),
+        "Latn",
+    ),
+    **dict.fromkeys("ru uk be bg mk sr kk ky mn tg".split(), "Cyrl"),
+    **dict.fromkeys("hi mr ne".split(), "Deva"),
+    "el": "Grek",
+    "bn": "Beng",
+    "ta": "Taml",
+    "th": "Thai",
+    "zh": "Hani",
+    "ja": "Jpan",
+    "ko": "Kore",
+    "ka": "Geor",
+    "hy": "Armn",
+}
+"""The usual left-to-right script of the languages the cleaner detects (CLDR likely subtags; Chinese as ``Hani``
+whether simplified or traditional). Only :func:`script_of_language` reads it; :func:`script` keeps to the
+right-to-left question."""
+
 _REGION_SCRIPT: dict[tuple[str, str], str] = {
     **dict.fromkeys(
         [
@@ -232,3 +254,13 @@ def name(tag: str) -> str:
     """The English name of a tag's language ('fa-IR' -> 'Persian'); the tag itself when unnamed here
     ('' -> 'another language')."""
     return NAMES.get(primary(tag), tag or "another language")
+
+
+def script_of_language(tag: str) -> str | None:
+    """The script a tag's text is written in, for comparing with a text's script: the right-to-left ones as
+    :func:`script`, then the usual script of common left-to-right languages ('de' -> 'Latn', 'zh-Hant' ->
+    'Hani'); None when not known here."""
+    found = script(tag)
+    if found in ("Hans", "Hant"):
+        return "Hani"
+    return found or _LTR_SCRIPT.get(primary(tag))

@@ -1,6 +1,7 @@
-"""Right-to-left runs (Persian, Arabic, Urdu) get ``lang`` and ``dir="rtl"``, detected by script.
+"""Arabic-script text: its runs, and which of Persian, Urdu and Arabic a run is in (a label before it, its letters).
 
-Which languages are right to left is :mod:`exporter.languages`' to say; this module finds Arabic-script text.
+Which languages are right to left is :mod:`exporter.languages`' to say; :mod:`exporter.clean.language_runs` marks
+runs in every script, using this module for Arabic script.
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from exporter.clean.textnodes import block_text, make_element, wrap_matches
-from exporter.languages import LABELS, is_rtl, primary, script
+from exporter.languages import LABELS
 
 _AR = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 _WORD = f"[{_AR}]+"
@@ -35,47 +35,8 @@ def guess_language(text: str, context: str = "", default: str = "ar") -> str:
 
 
 def mark_rtl(root: HtmlElement, article_language: str) -> int:
-    """Set lang/dir on mostly-RTL blocks and wrap RTL runs inside LTR text in spans; returns how many.
+    """Set lang/dir on blocks and runs in another language or script (right to left among them); returns how
+    many. Kept for callers of the Arabic-only marker: :func:`exporter.clean.language_runs.mark_runs` does it."""
+    from exporter.clean.language_runs import mark_runs  # language_runs builds on this module
 
-    ``article_language`` is the article's language tag; runs in an article written in Arabic script default to
-    its language, others to Arabic.
-    """
-    default = primary(article_language) if script(article_language) == "Arab" else "ar"
-    count = 0
-    for el in root.iter(*BLOCKS):
-        if el.get("dir") or _has_rtl_ancestor(el):
-            continue
-        text = block_text(el)
-        letters = [c for c in text if c.isalpha()]
-        rtl = len(_LETTER.findall(text))
-        if letters and rtl / len(letters) >= 0.7:
-            el.set("lang", el.get("lang") or guess_language(text, default=default))
-            el.set("dir", "rtl")
-            count += 1
-    if is_rtl(article_language):
-        return count
-
-    def make(match: re.Match[str], before: str) -> HtmlElement:
-        return make_element("span", match.group(0), lang=guess_language(match.group(0), before, default), dir="rtl")
-
-    def skip(el: HtmlElement) -> bool:
-        return el.tag in ("code", "pre", "script", "style") or el.get("dir") == "rtl"
-
-    return count + wrap_matches(root, RUN, make, skip=skip)
-
-
-def _has_rtl_ancestor(el: HtmlElement) -> bool:
-    parent = el.getparent()
-    while parent is not None:
-        if parent.get("dir"):
-            return True
-        parent = parent.getparent()
-    return False
-
-
-def language_of_text(text: str) -> str | None:
-    """'fa'/'ar'/'ur' when Arabic-script letters dominate the text, else None."""
-    letters = [c for c in text if c.isalpha()]
-    if letters and len(_LETTER.findall(text)) / len(letters) >= 0.5:
-        return guess_language(text, default="ar")
-    return None
+    return mark_runs(root, article_language)

@@ -10,20 +10,20 @@ import lxml.html
 
 from exporter.clean.blocks import prepare_post_content
 from exporter.clean.citations import mark_citations, unlink_dangling
-from exporter.clean.direction import language_of_text, mark_rtl
 from exporter.clean.document import CleanDocument
 from exporter.clean.footnotes import extract_footnotes
 from exporter.clean.gallery import canonical_galleries, collapse_missing, mark_galleries, separate_file_button
 from exporter.clean.handlers import apply_shortcodes
 from exporter.clean.images import resolve_cover_image, resolve_images
 from exporter.clean.labels import drop_image_labels
+from exporter.clean.language_item import item_language
+from exporter.clean.language_runs import mark_runs, prose
 from exporter.clean.licence import detect_licence
 from exporter.clean.links import absolutize_links
 from exporter.clean.sanitize import sanitize_with_warnings
 from exporter.clean.structure import demote_h1, drop_empty, expand_details, fix_nesting, wrap_loose_inline
 from exporter.clean.textnodes import make_element
 from exporter.clean.title import clean_title
-from exporter.languages import script
 from exporter.transforms import Transforms
 
 TRANSFORMS = Transforms()
@@ -167,27 +167,15 @@ def gallery_missing(doc: CleanDocument) -> None:
 
 @TRANSFORMS.add("language", 700)
 def language(doc: CleanDocument) -> None:
-    """The article's language: declared, else from the text's script; the script wins a clear mismatch."""
-    detected = language_of_text(doc.tree.text_content())
-    declared = doc.raw.language
-    doc.language = declared or detected or "en"
-    if not declared:
-        doc.report.info(
-            "language", "assumed", f"language not declared; assumed '{doc.language}' from the text's script"
-        )
-    elif detected and script(declared) != "Arab":  # a declared Arabic-script language is kept
-        doc.report.warning(
-            "language",
-            "script-mismatch",
-            f"text is mostly in '{detected}' script; language set to '{detected}', not '{declared}'",
-        )
-        doc.language = detected
+    """The article's language: declared, else detected from the title and text; a sure other script wins."""
+    doc.language, messages = item_language(doc.raw.language, f"{doc.title}\n{prose(doc.tree)}")
+    doc.report.extend(messages)
 
 
 @TRANSFORMS.add("rtl-runs", 710)
 def rtl_runs(doc: CleanDocument) -> None:
-    """Right-to-left runs and blocks get ``lang`` and ``dir``."""
-    mark_rtl(doc.tree, doc.language)
+    """Blocks and runs in another language or script get ``lang``, and ``dir`` where the direction changes."""
+    mark_runs(doc.tree, doc.language)
 
 
 @TRANSFORMS.add("wrap-inline", 800)
