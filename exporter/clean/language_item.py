@@ -11,12 +11,16 @@ reads as when that is sure.
 from __future__ import annotations
 
 from exporter.clean.language_detect import BY_SCRIPT, Detection, detect
+from exporter.clean.language_scripts import dominant, first_script, letters_by_script
 from exporter.languages import primary, script_of_language
 from exporter.messages import Message, info, warning
 
 OTHER_SCRIPT = 0.5
 """From this share of the letters, a script that names its language (Greek, Hangul…) overrules a declared
 language written in another script, even in a text that mixes scripts."""
+LEADING_SCRIPT = 0.4
+"""From this share, such a script overrules too when the text is written in it first: a bilingual page whose
+title and text each start in Greek and gloss it in English ('Επίπεδο 2 - Second level') is a Greek page."""
 DEFAULT = "en"
 """The language taken when nothing is declared and the text has no letters to tell it by."""
 
@@ -41,7 +45,7 @@ _SAME = {"Kore": ("Hang", "Hani"), "Jpan": ("Jpan", "Hani"), "Hani": ("Hani",)}
 
 def item_language(declared: str | None, text: str) -> tuple[str, list[Message]]:
     """The item's language tag for ``text`` given the source's ``declared`` tag, and what to say about it."""
-    found = detect(text)
+    found = _leading(text) or detect(text)
     if not declared:
         return _undeclared(found)
     if found is None:
@@ -53,7 +57,8 @@ def item_language(declared: str | None, text: str) -> tuple[str, list[Message]]:
             warning(
                 "language",
                 "script-mismatch",
-                f"text is mostly in {SCRIPT_NAMES[found.script or '']} script ({found.share:.0%} of the letters); "
+                f"text is {'mostly' if found.share >= OTHER_SCRIPT else 'first'} in {SCRIPT_NAMES[found.script or '']}"
+                f" script ({found.share:.0%} of the letters); "
                 f"language set to '{found.language}', not the declared '{declared}'",
             )
         ]
@@ -66,6 +71,21 @@ def item_language(declared: str | None, text: str) -> tuple[str, list[Message]]:
             )
         ]
     return declared, []
+
+
+def _leading(text: str) -> Detection | None:
+    """The language of a script that names it, when the text is written in that script first and it holds at
+    least LEADING_SCRIPT of the letters although another script holds more; None otherwise."""
+    counts = letters_by_script(text)
+    total = sum(counts.values())
+    first = first_script(text)
+    if first not in BY_SCRIPT or not total or counts[first] / total < LEADING_SCRIPT:
+        return None
+    script, _ = dominant(counts)
+    if script == first:
+        return None  # the main script: detect() says so, with its own confidence
+    share = counts[first] / total
+    return Detection(BY_SCRIPT[first], share, True, first, counts[first], share=share)
 
 
 def _undeclared(found: Detection | None) -> tuple[str, list[Message]]:

@@ -65,3 +65,10 @@ def words_of(script: str, text: str) -> str:
     names = ("Hani", "Kana") if script in ("Jpan", "Hani") else (script,)
     pattern = re.compile("|".join(f"[{RANGES[n]}]+" for n in names))
     return " ".join(pattern.findall(text))
+
+
+def first_script(text: str) -> str | None:
+    """The script of the first letter of ``text`` that :data:`RANGES` tells apart (kana as ``Kana``); None when
+    there is none."""
+    m = _ANY.search(text)
+    return m.lastgroup if m else None
