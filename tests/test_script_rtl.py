@@ -13,9 +13,11 @@ from tests.tools import run_cli
 
 pytestmark = pytest.mark.slow
 
-PAGE = """<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>کتابخانه‌ی محله</title></head>
+PAGE = """<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>کتابخانه‌ی محله</title>
+<meta property="article:published_time" content="2024-07-03T10:00:00+00:00"></head>
 <body><article><h1>کتابخانه‌ی محله</h1>
 <p>از بهار امسال، کتابخانه‌ی قدیمی محله به خانه‌ی تازه‌ی بایگانی مردمی تبدیل شده است و هر هفته باز است.</p>
+<p>دومین بند این نوشته کوتاه است.</p>
 <ul><li>یکشنبه</li><li>سه‌شنبه</li></ul>
 <ol><li>نامه‌ها</li><li>عکس‌ها</li></ol>
 </article></body></html>"""
@@ -56,3 +58,23 @@ def test_lists_are_indented_at_the_right(words: list[tuple[float, float, float, 
     assert len(numbers) == 2
     for _, x_max, _, _ in bullets + numbers:
         assert right_margin - x_max > 10, (right_margin, x_max)
+
+
+def test_the_date_reads_right_to_left(words: list[tuple[float, float, float, str]]) -> None:
+    """'۳ ژوئیه ۲۰۲۴' (3 July 2024) in Persian: the day at the right, the year at the left (poppler spells the
+    words of Arabic script backwards, in the order they are drawn)."""
+    day, month, year = (next(w for w in words if text in (w[3], w[3][::-1])) for text in ("۳", "ژوئیه", "۲۰۲۴"))
+    assert day[0] > month[0] > year[0], (day, month, year)
+
+
+def test_paragraphs_are_parted_by_space(words: list[tuple[float, float, float, str]]) -> None:
+    """WeasyPrint draws no text-indent in right-to-left text: the second paragraph starts a little below the
+    line before it (more than the line pitch of the lines inside a paragraph) instead."""
+    def spelt(*texts: str) -> list[tuple[float, float, float, str]]:  # poppler gives Arabic script reversed
+        return [w for w in words if w[3] in texts or w[3][::-1] in texts]
+
+    first = sorted({w[2] for w in spelt("از", "باز")})
+    (second,) = spelt("دومین")
+    bullets = sorted(w[2] for w in words if w[3] == "•")
+    pitch = bullets[1] - bullets[0]  # two list items: one line each, no space between them
+    assert second[2] - first[-1] > pitch * 1.1, (second, first, pitch)
