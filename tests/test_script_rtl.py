@@ -70,6 +70,7 @@ def test_the_date_reads_right_to_left(words: list[tuple[float, float, float, str
 def test_paragraphs_are_parted_by_space(words: list[tuple[float, float, float, str]]) -> None:
     """WeasyPrint draws no text-indent in right-to-left text: the second paragraph starts a little below the
     line before it (more than the line pitch of the lines inside a paragraph) instead."""
+
     def spelt(*texts: str) -> list[tuple[float, float, float, str]]:  # poppler gives Arabic script reversed
         return [w for w in words if w[3] in texts or w[3][::-1] in texts]
 
