@@ -111,3 +111,19 @@ def test_persian_is_set_in_dejavu_sans(pdfs: dict[str, Path]) -> None:
     is among its fonts."""
     (persian,) = [p for p in pdfs.values() if "فانوس" in pdftotext(p)]
     assert "DejaVu Sans" in embedded_families(persian)
+
+
+@pytest.mark.parametrize("family", fonts.pinned_families())
+def test_coverage_read_from_the_cmap_bytes_is_fonttools_own(family: str) -> None:
+    """The coverage check reads each pinned font's cmap from its bytes (formats 12 and 4), without the glyph order
+    fontTools would build: it must give exactly the code points fontTools' getBestCmap gives."""
+    from fontTools.ttLib import TTCollection
+
+    path = fonts.font_file(family)
+    assert path is not None, family
+    if path.suffix.lower() == ".ttc":
+        members = TTCollection(str(path), lazy=True).fonts
+        font = next(f for f in members if family.casefold() in fonts._family_names(f))
+    else:
+        font = TTFont(str(path), lazy=True)
+    assert fonts._codepoints(path, family) == frozenset(font.getBestCmap())

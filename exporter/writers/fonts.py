@@ -10,6 +10,7 @@ when the text has a character that the families before it do not cover, so a Lat
 from __future__ import annotations
 
 import re
+import struct
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -90,17 +91,77 @@ def _family_names(font: Any) -> set[str]:
 
 
 def _codepoints(path: Path, family: str) -> frozenset[int]:
-    """The code points the font ``family`` in ``path`` maps (in a collection, the member of that family)."""
+    """The code points the font ``family`` in ``path`` maps (in a collection, the member of that family).
+
+    The ``cmap`` table is read from its bytes (:func:`cmap_codepoints`): fontTools would build the whole glyph
+    order first (65,000 names for a CJK font, some 40 MB for a moment in every process that reads one).
+    """
     from fontTools.ttLib import TTCollection, TTFont
 
     if path.suffix.lower() in (".ttc", ".otc"):
-        fonts = TTCollection(str(path), lazy=True).fonts
+        collection = TTCollection(str(path), lazy=True)
         wanted = family.casefold()
-        named = [font for font in fonts if wanted in _family_names(font)]
-        fonts = named or fonts
+        named = [font for font in collection.fonts if wanted in _family_names(font)]
+        codepoints = cmap_codepoints((named or collection.fonts)[0].reader["cmap"])
+        collection.close()
     else:
-        fonts = [TTFont(str(path), lazy=True)]
-    return frozenset(fonts[0].getBestCmap() or {})
+        font = TTFont(str(path), lazy=True)
+        codepoints = cmap_codepoints(font.reader["cmap"])
+        font.close()
+    return codepoints
+
+
+_UNICODE_FULL = ((3, 10), (0, 6), (0, 4))
+"""cmap subtables for all of Unicode (format 12), in the order fontTools' getBestCmap prefers them."""
+_UNICODE_BMP = ((3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
+"""cmap subtables for the Basic Multilingual Plane (format 4)."""
+
+
+def cmap_codepoints(data: bytes) -> frozenset[int]:
+    """The code points a ``cmap`` table (its bytes) maps to a glyph other than .notdef: from its best Unicode
+    subtable, format 12 (all of Unicode) before format 4 (the BMP)."""
+    count = struct.unpack_from(">H", data, 2)[0]
+    subtables = {}
+    for n in range(count):
+        platform, encoding, offset = struct.unpack_from(">HHI", data, 4 + 8 * n)
+        subtables.setdefault((platform, encoding, struct.unpack_from(">H", data, offset)[0]), offset)
+    for key in _UNICODE_FULL:
+        if (offset := subtables.get((*key, 12))) is not None:
+            return _format12(data, offset)
+    for key in _UNICODE_BMP:
+        if (offset := subtables.get((*key, 4))) is not None:
+            return _format4(data, offset)
+    return frozenset()
+
+
+def _format12(data: bytes, offset: int) -> frozenset[int]:
+    groups = struct.unpack_from(">I", data, offset + 12)[0]
+    found: set[int] = set()
+    for n in range(groups):
+        start, end, glyph = struct.unpack_from(">III", data, offset + 16 + 12 * n)
+        found.update(range(start + (glyph == 0), end + 1))
+    return frozenset(found)
+
+
+def _format4(data: bytes, offset: int) -> frozenset[int]:
+    segments = struct.unpack_from(">H", data, offset + 6)[0] // 2
+    ends = struct.unpack_from(f">{segments}H", data, offset + 14)
+    starts = struct.unpack_from(f">{segments}H", data, offset + 16 + 2 * segments)
+    deltas = struct.unpack_from(f">{segments}h", data, offset + 16 + 4 * segments)
+    range_offsets_at = offset + 16 + 6 * segments
+    range_offsets = struct.unpack_from(f">{segments}H", data, range_offsets_at)
+    found: set[int] = set()
+    for n, (start, end, delta, range_offset) in enumerate(zip(starts, ends, deltas, range_offsets, strict=True)):
+        for code in range(start, min(end, 0xFFFE) + 1):
+            if range_offset == 0:
+                glyph = (code + delta) & 0xFFFF
+            else:
+                at = range_offsets_at + 2 * n + range_offset + 2 * (code - start)
+                glyph = struct.unpack_from(">H", data, at)[0]
+                glyph = (glyph + delta) & 0xFFFF if glyph else 0
+            if glyph:
+                found.add(code)
+    return frozenset(found)
 
 
 class _Coverage:
@@ -109,6 +170,9 @@ class _Coverage:
     def __init__(self) -> None:
         self.covered: set[int] = set()
         self.opened = 0
+        self.files: set[Path] = set()
+        """Font files read: the regional members of a CJK collection (SC, TC, HK, JP, KR) map the same characters,
+        so a collection is read once, for the first of its families a text needs."""
 
     def missing(self, chars: Iterable[str]) -> list[str]:
         """The characters of ``chars`` no pinned family covers, opening more families only while some are left."""
@@ -119,8 +183,9 @@ class _Coverage:
                 if self.opened < len(families):
                     family = families[self.opened]
                     path = font_file(family)
-                    if path is not None:
+                    if path is not None and path not in self.files:
                         self.covered |= _codepoints(path, family)
+                        self.files.add(path)
                     self.opened += 1
             left = {c for c in left if ord(c) not in self.covered}
         return sorted(left)
