@@ -1,6 +1,9 @@
 """Fonts bench: PDF size and render time before and after the fonts for every script, on Latin articles.
 
-Run from the project root:  .venv/bin/python bench/fonts_bench.py [--before /work/base11] [--repeat N]
+Run from the project root:  .venv/bin/python bench/fonts_bench.py --before CHECKOUT [--repeat N]
+
+A checkout from before the fonts for every script:  git worktree add /tmp/before ea4e3dc && (cd /tmp/before &&
+scripts/setup.sh)
 
 Exports the seed (``../shared/seeds/000_f1c2ba31d823f406.txt``, when ../shared exists) and the collection fixture
 (``fixtures/collection.wxr.xml --media fixtures/collection-media``) to PDF with this checkout's exporter and with
@@ -46,7 +49,7 @@ def export(checkout: Path, args: list[str], out: Path) -> tuple[float, int, int]
 def main() -> int:
     """Run the bench and print one line per input and side, then the change."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--before", type=Path, default=Path("/work/base11"), help="checkout before the fonts")
+    parser.add_argument("--before", type=Path, required=True, help="a checkout from before the fonts, with its .venv")
     parser.add_argument("--repeat", type=int, default=3, help="exports per input and side (median time)")
     options = parser.parse_args()
     sides = {"before": options.before.resolve(), "after": ROOT}
