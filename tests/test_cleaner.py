@@ -10,8 +10,9 @@ from lxml import etree
 
 from exporter.clean import clean
 from exporter.clean.citations import mark_citations, unlink_dangling
-from exporter.clean.direction import guess_language, mark_rtl
+from exporter.clean.direction import guess_language
 from exporter.clean.labels import drop_image_labels, is_image_label
+from exporter.clean.language_runs import mark_runs
 from exporter.clean.licence import detect_licence, licence_from_statement, licence_from_url
 from exporter.clean.sanitize import sanitize_html, to_xhtml
 from exporter.clean.structure import expand_details, fix_nesting, wrap_loose_inline
@@ -79,7 +80,7 @@ def test_links_to_missing_targets_are_unwrapped() -> None:
 
 def test_persian_run_gets_lang_and_dir() -> None:
     root = tree("<p>The group (Persian: سازمان مجاهدين خلق ايران, translit. x) was founded.</p><p>سلام دنیا</p>")
-    mark_rtl(root, "en")
+    mark_runs(root, "en")
     out = xhtml(root)
     assert '<span lang="fa" dir="rtl">سازمان مجاهدين خلق ايران</span>' in out
     assert '<p lang="fa" dir="rtl">سلام دنیا</p>' in out

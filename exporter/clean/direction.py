@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-from lxml.html import HtmlElement
-
 from exporter.languages import LABELS
 
 _AR = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
@@ -32,11 +30,3 @@ def guess_language(text: str, context: str = "", default: str = "ar") -> str:
     if _PERSIAN_ONLY.search(text):
         return "fa"
     return default
-
-
-def mark_rtl(root: HtmlElement, article_language: str) -> int:
-    """Set lang/dir on blocks and runs in another language or script (right to left among them); returns how
-    many. Kept for callers of the Arabic-only marker: :func:`exporter.clean.language_runs.mark_runs` does it."""
-    from exporter.clean.language_runs import mark_runs  # language_runs builds on this module
-
-    return mark_runs(root, article_language)

@@ -172,8 +172,8 @@ def language(doc: CleanDocument) -> None:
     doc.report.extend(messages)
 
 
-@TRANSFORMS.add("rtl-runs", 710)
-def rtl_runs(doc: CleanDocument) -> None:
+@TRANSFORMS.add("language-runs", 710)
+def language_runs(doc: CleanDocument) -> None:
     """Blocks and runs in another language or script get ``lang``, and ``dir`` where the direction changes."""
     mark_runs(doc.tree, doc.language)
 
