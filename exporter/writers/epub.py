@@ -40,6 +40,7 @@ from exporter.writers import stylesheet
 from exporter.writers.cover import article_cover, bundle_cover
 from exporter.writers.document import BookBody
 from exporter.writers.pages import (
+    bundle_language,
     bundle_title_block,
     iso_date,
     licence_section,
@@ -199,7 +200,7 @@ def write_epub_bundle(title: str, articles: Sequence[Article], path: Path, cover
     """Write several articles as one EPUB: a cover, a title page, contents, one chapter per article (each with
     its own byline, date, source and licence block), and a closing page listing every article's licence.
     ``cover`` is the cover JPEG; without it one is drawn from the title and the articles."""
-    language = Counter(a.language for a in articles).most_common(1)[0][0]
+    language = bundle_language(articles)
     texts = i18n.labels(language)
     authors = list(dict.fromkeys(name for a in articles for name in a.authors))
     identifier = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "bundle:" + "|".join(sorted(a.id for a in articles))))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -148,7 +147,7 @@ def bundle_metadata(title: str, articles: Sequence[Article]) -> Metadata:
     return Metadata(
         title=title,
         authors=list(dict.fromkeys(name for a in articles for name in a.authors)),
-        language=Counter(a.language for a in articles).most_common(1)[0][0] or "",
+        language=pages.bundle_language(articles),
         rights=rights_for(articles),
         date=dates.build_date(a.published for a in articles),
         published=dates.latest(a.published for a in articles),
