@@ -313,3 +313,27 @@ def test_two_exports_give_the_same_epub(site: tuple[Path, Path], tmp_path: Path)
         assert proc.returncode == 0, proc.stderr
     one, two = ((tmp_path / run / "the-green-buoy.epub").read_bytes() for run in ("one", "two"))
     assert one == two
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "language"),
+    [
+        ("老茶馆里的口述历史", "社区档案馆的照片", "zh"),
+        ("港町の古い写真", "村の図書館の記録", "ja"),
+        ("마을 도서관의 기록", "항구 마을의 사진", "ko"),
+        ("गाँव के पुराने पत्र", "नदी किनारे का संग्रह", "hi"),
+    ],
+)
+def test_titles_in_scripts_dejavu_lacks_get_real_glyphs(first: str, second: str, language: str) -> None:
+    """DejaVu has no Chinese, Japanese, Korean or Devanagari: a title in them is set in the pinned Noto family of
+    its script. Drawn with boxes, two different titles of a like length would give the same picture."""
+    pictures = [picture(article_cover(article(title, language=language))) for title in (first, second)]
+    assert pictures[0].tobytes() != pictures[1].tobytes()
+    assert cover._script_family(first, language, sans=False) is not None
+
+
+def test_emoji_are_left_off_a_cover_not_drawn_as_boxes() -> None:
+    """The title font has no emoji: 🌟 is left off (it would be a box), and the Latin title keeps its font."""
+    with_emoji = article_cover(article("Ten Small Joys of a Volunteer Archivist 🌟"))
+    without = article_cover(article("Ten Small Joys of a Volunteer Archivist"))
+    assert with_emoji == without

@@ -7,7 +7,10 @@ bundle). A post's featured image
 (``Article.cover_image``) fills the upper part and the text sits on a panel below it.
 
 Text is set in the fonts print.css names (DejaVu Serif, DejaVu Sans where Serif lacks the script, as for Arabic
-and Hebrew), found through fontconfig, else at Debian's paths. It is shaped by Pillow's raqm layout (HarfBuzz
+and Hebrew), found through fontconfig, else at Debian's paths; a title in a script DejaVu lacks (Chinese, Japanese,
+Korean in the language's regional form, Devanagari, Thai…) in the first pinned Noto family that has all its letters.
+Emoji and symbols the font lacks are left off the cover (the title page inside the book keeps them).
+It is shaped by Pillow's raqm layout (HarfBuzz
 and FriBiDi): right-to-left titles are joined and ordered right to left, and lines are broken by measuring the
 shaped text. Without raqm, Pillow's basic layout is used and one warning is issued per process.
 
@@ -37,6 +40,7 @@ from PIL import ImageDraw, ImageFont, ImageOps, features
 from exporter.languages import is_rtl
 from exporter.model import Article
 from exporter.model import Image as ArticleImage
+from exporter.writers import fonts
 
 WIDTH, HEIGHT = 1400, 2100
 THUMB_WIDTH, THUMB_HEIGHT = 350, 525
@@ -222,6 +226,11 @@ def _block(
     if not text:
         return
     family = "DejaVu Sans" if sans or not _serif_draws(text) else "DejaVu Serif"
+    if not _draws(family, "".join(c for c in text if not _is_symbol(c))):
+        family = _script_family(text, language, sans) or family
+    text = " ".join("".join(c for c in text if _draws(family, c) or not _is_symbol(c)).split())
+    if not text:
+        return
     direction = _direction(text, language)
     font, rows = fit(text, box.bottom - box.top, sizes, (family, font_style), direction, language, max_lines)
     leading = round(font.size * 1.22)
@@ -248,12 +257,13 @@ def fit(
     breaks no word between letters; at the smallest size, the lines that do not fit are cut with an ellipsis."""
     largest, smallest = sizes
     size = largest
+    ideographic = bool(_IDEOGRAPHIC.search(text))  # Chinese and Japanese lines break between any two characters
     while True:
         font = _font(*face, size)
         leading = round(size * 1.22)
         rows, broken = _wrap(text, font, direction, language)
         fits = len(rows) * leading <= height and (not max_lines or len(rows) <= max_lines)
-        if (fits and not (broken and size > WORD_FLOOR)) or size <= smallest:
+        if (fits and not (broken and size > WORD_FLOOR and not ideographic)) or size <= smallest:
             break
         size = max(smallest, size - max(2, size // 20))
     room = max(1, height // leading)
@@ -329,6 +339,38 @@ def _direction(text: str, language: str | None) -> str:
     return "ltr" if first == "L" else "rtl"
 
 
+_IDEOGRAPHIC = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_REGIONS = {"ja": "JP", "ko": "KR", "zh-hant": "TC", "zh-tw": "TC", "zh-mo": "TC", "zh-hk": "HK", "yue": "HK"}
+"""The regional form of the CJK fonts a language tag's title is set in (Simplified Chinese otherwise), as in
+print.css."""
+
+
+def _is_symbol(char: str) -> bool:
+    """Emoji, dingbats and other symbols: left off a cover whose font lacks them (a box would stand there)."""
+    return unicodedata.category(char).startswith("S")
+
+
+def _draws(family: str, text: str) -> bool:
+    """True when ``family`` has every character of ``text`` that prints (letters, marks, digits, symbols)."""
+    chars = [c for c in text if not fonts.renders_nothing(c)]
+    if family.startswith("DejaVu") and all(ord(c) < 0x250 for c in chars):
+        return True  # Latin: every DejaVu face has it (no font is opened for a Latin title)
+    covered = fonts.family_codepoints(family)
+    return all(ord(c) in covered for c in chars)
+
+
+def _script_family(text: str, language: str | None, sans: bool) -> str | None:
+    """The first pinned Noto family (serif, or sans for ``sans``) that has every letter, mark and digit of
+    ``text``: for the scripts DejaVu lacks (CJK in the language's regional form, Devanagari, Thai…)."""
+    tag = (language or "").lower()
+    region = CJK_REGIONS.get(tag) or CJK_REGIONS.get(tag.split("-")[0]) or "SC"
+    kind = "Sans" if sans else "Serif"
+    candidates = [f for f in fonts.pinned_families() if f.startswith(f"Noto {kind} ") and "CJK" not in f]
+    candidates.append(f"Noto {kind} CJK {region}")
+    letters = "".join(c for c in text if unicodedata.category(c)[0] in "LMN")
+    return next((f for f in candidates if _draws(f, letters)), None)
+
+
 def _serif_draws(text: str) -> bool:
     """True when every letter and mark of ``text`` is in a script DejaVu Serif has (Latin, Greek, Cyrillic)."""
     for char in text:
@@ -362,7 +404,13 @@ def _shaping(direction: str, language: str | None) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=64)
 def _font(family: str, style: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(font_file(family, style)), size, layout_engine=layout_engine())
+    if (family, style) in FONT_FILES:
+        return ImageFont.truetype(str(font_file(family, style)), size, layout_engine=layout_engine())
+    path = fonts.font_file(family, "Bold" if style == "Bold" else None) or fonts.font_file(family)
+    if path is None:
+        raise FileNotFoundError(f"font {family!r} is not installed: run scripts/setup.sh")
+    index = fonts.collection_index(path, family)
+    return ImageFont.truetype(str(path), size, index=index, layout_engine=layout_engine())
 
 
 @functools.lru_cache(maxsize=16)

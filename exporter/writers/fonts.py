@@ -59,13 +59,15 @@ def pinned_families() -> tuple[str, ...]:
     return tuple(names)
 
 
-def font_file(family: str) -> Path | None:
-    """The file fontconfig resolves for ``family`` (regular style), or None when that family is not installed
-    (fontconfig then offers another family, which does not count)."""
+def font_file(family: str, style: str | None = None) -> Path | None:
+    """The file fontconfig resolves for ``family`` (regular style, or ``style`` such as ``Bold``), or None when
+    that family is not installed (fontconfig then offers another family, which does not count)."""
     from weasyprint.text.ffi import ffi, fontconfig
 
     pattern = ffi.gc(fontconfig.FcPatternCreate(), fontconfig.FcPatternDestroy)
     fontconfig.FcPatternAddString(pattern, b"family", family.encode())
+    if style:
+        fontconfig.FcPatternAddString(pattern, b"style", style.encode())
     fontconfig.FcConfigSubstitute(ffi.NULL, pattern, fontconfig.FcMatchPattern)
     fontconfig.FcDefaultSubstitute(pattern)
     result = ffi.new("FcResult *")
@@ -162,6 +164,26 @@ def _format4(data: bytes, offset: int) -> frozenset[int]:
             if glyph:
                 found.add(code)
     return frozenset(found)
+
+
+@cache
+def family_codepoints(family: str) -> frozenset[int]:
+    """The code points the pinned ``family`` maps (regular style); empty when it is not installed."""
+    path = font_file(family)
+    return _codepoints(path, family) if path is not None else frozenset()
+
+
+def collection_index(path: Path, family: str) -> int:
+    """The index of ``family``'s member in a font collection (``.ttc``); 0 for a single font."""
+    if path.suffix.lower() not in (".ttc", ".otc"):
+        return 0
+    from fontTools.ttLib import TTCollection
+
+    collection = TTCollection(str(path), lazy=True)
+    wanted = family.casefold()
+    index = next((n for n, font in enumerate(collection.fonts) if wanted in _family_names(font)), 0)
+    collection.close()
+    return index
 
 
 class _Coverage:
