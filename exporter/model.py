@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from exporter.messages import Message
 
@@ -42,6 +43,31 @@ class Attachment:
     alt: str = ""
     parent: str | None = None
     """Post id of the post the file was uploaded to (``wp:post_parent``), if any."""
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Where an article read from a web archive (WARC, WACZ) came from: its provenance."""
+
+    archive: Path
+    """The archive file (``.warc``, ``.warc.gz``, ``.wacz``)."""
+    record_id: str
+    """The ``WARC-Record-ID`` of the response record the page was read from."""
+    target_uri: str
+    """The page's original URL (``WARC-Target-URI``; after a redirect inside the archive, the page it led to)."""
+    captured: datetime
+    """When the page was captured (``WARC-Date``), timezone-aware UTC."""
+    member: str | None = None
+    """For a WACZ: the WARC file inside it that holds the record (``archive/data.warc.gz``)."""
+
+
+class ArchivedImages(Protocol):
+    """A web archive's images, by the URL they were captured from (picklable: it crosses to worker processes)."""
+
+    def image(self, url: str) -> tuple[bytes, str] | None:
+        """The archived response body of ``url`` (the capture nearest the page's in time, revisits and redirects
+        resolved) and the URL it was captured under, or None when the archive holds no capture of it."""
+        ...
 
 
 @dataclass
@@ -91,6 +117,10 @@ class RawArticle:
     featured_image: str | None = None
     """The post's featured image as the source names it (a URL or a path): a WXR post's ``_thumbnail_id``
     attachment, a saved page's ``og:image``. Nothing is fetched: the cleaner looks for it locally."""
+    capture: Capture | None = None
+    """For a page read from a web archive: the record it came from and when it was captured."""
+    archive: ArchivedImages | None = None
+    """For a page read from a web archive: the archive's images, which the resolver serves by URL."""
 
 
 @dataclass
@@ -148,6 +178,18 @@ class Image:
         return self.data if self.data is not None else self.path.read_bytes()
 
 
+@dataclass(frozen=True)
+class MissingImage:
+    """An image the source named that is not in the book: where it was looked for, and what the placeholder says."""
+
+    url: str
+    """The URL (or path) as the source names it."""
+    label: str
+    """What the placeholder shows: the alt text, else the file name."""
+    looked_for: tuple[str, ...] = ()
+    """Every place it was looked for (the --media paths, the archive URLs), for ``exporter inspect``."""
+
+
 @dataclass
 class Article:
     """One clean article, ready for any writer."""
@@ -181,3 +223,8 @@ class Article:
     """The featured image (``RawArticle.featured_image``) when the resolver found it locally (input folder,
     ``--media``) and it is a picture Pillow reads: the generated cover shows it. Not in ``images`` (the body's),
     and never embedded as is: the cover is drawn from it."""
+    capture: Capture | None = None
+    """``RawArticle.capture``: the licence page says "Captured from URL on DATE"; ``dc:source`` and
+    ``dcterms:created`` in the metadata."""
+    missing_images: list[MissingImage] = field(default_factory=list)
+    """Every image the body named that was not found: each left a placeholder in the body."""

@@ -45,6 +45,7 @@ from exporter.readers.dispatch import (
     read_file,
     unsupported_files,
 )
+from exporter.readers.registry import Selection
 from exporter.resources import Resolver
 from exporter.rules import load_rules, registry_with_rules
 from exporter.writers.registry import WriteOptions, formats, writer_for
@@ -81,6 +82,15 @@ class Options:
     """The run's number in the folder's catalog (set by :func:`run_export`)."""
     library_dir: Path | None = None
     """Where the books go: ``output_dir``, or its ``data/`` for a bag (set by :func:`run_export`)."""
+    urls: tuple[str, ...] = ()
+    """--url: the web archive pages to read, as glob patterns on their URLs (empty: every article page)."""
+    at: datetime | None = None
+    """--at: read the capture of each page nearest this moment (None: the latest)."""
+
+    @property
+    def selection(self) -> Selection:
+        """Which items the readers read (WXR statuses and types, web archive URLs and capture time)."""
+        return Selection(self.statuses, self.types, self.urls, self.at)
 
     @property
     def root(self) -> Path:
@@ -179,14 +189,13 @@ RawItem = RawArticle | Skipped | tuple[str, ExporterError]
 
 def iter_raw(paths: list[Input], options: Options | None = None) -> Iterator[RawItem]:
     """Every raw article or skipped post of the inputs, or (path, error) for an input that could not be read."""
-    statuses = options.statuses if options else DEFAULT_STATUSES
-    types = options.types if options else DEFAULT_TYPES
+    selection = options.selection if options else Selection()
     for item in expand_inputs(paths, besides=(options.output_dir,) if options else ()):
         if isinstance(item, ExporterError):
             yield (item.path or "", item)
             continue
         try:
-            yield from read_file(item, statuses, types)
+            yield from read_file(item, selection)
         except ExporterError as exc:
             yield (exc.path or str(item), exc)
 
@@ -251,7 +260,7 @@ def unused_files(unsupported: Sequence[tuple[Path, str]], used: Iterable[str]) -
 def count_raw(paths: list[Input], options: Options) -> int:
     """How many items the run will have (articles and unreadable inputs), for progress lines."""
     return sum(
-        1 if isinstance(p, ExporterError) else count_items(p, options.statuses, options.types)
+        1 if isinstance(p, ExporterError) else count_items(p, options.selection)
         for p in expand_inputs(paths, besides=(options.output_dir,))
     )
 
@@ -260,7 +269,7 @@ def clean_raw(raw: RawArticle, options: Options) -> Article:
     """The cleaner, with a resolver limited to the input's folder and --media, and the --rules file's handlers."""
     roots = [p for p in (raw.base_dir, options.media_dir) if p is not None]
     registry = registry_with_rules(raw, options.rules)
-    return clean(raw, Resolver(roots=roots, media_dir=options.media_dir), registry)
+    return clean(raw, Resolver(roots=roots, media_dir=options.media_dir, archive=raw.archive), registry)
 
 
 def output_slug(raw: RawArticle) -> str:

@@ -35,7 +35,7 @@ from exporter.urls import LOCAL_SCHEMES, WEB_SCHEMES, as_browser_reads, trim
 from exporter.urls import scheme as url_scheme
 
 if TYPE_CHECKING:
-    from exporter.model import Image
+    from exporter.model import ArchivedImages, Image
 
 IMAGE_TYPES = {
     ".jpg": "image/jpeg",
@@ -100,6 +100,8 @@ class Resolver:
     roots: list[Path]
     media_dir: Path | None = None
     refused: list[str] = field(default_factory=list)
+    archive: ArchivedImages | None = None
+    """A web archive's own captures (the page came from a WARC or WACZ): a web URL is looked up there first."""
 
     def __post_init__(self) -> None:
         given = [Path(os.path.abspath(r)) for r in self.roots]
@@ -151,12 +153,33 @@ class Resolver:
         found: ImageSource | Refusal | None
         if url_scheme(url) == "data":
             found = _data_image(url)
+        elif (archived := self._archived_image(url)) is not None:
+            found = archived
         else:
             located = self._locate_file(url, base_dir)
             found = _file_image(located, url) if isinstance(located, Path) else located
         if not isinstance(found, ImageSource):
             self.refused.append(url)
         return found
+
+    def _archived_image(self, url: str) -> ImageSource | Refusal | None:
+        """The web archive's capture of ``url`` as an image (checked as a file's bytes are), or None when there is
+        no archive or it holds no capture of the URL."""
+        if self.archive is None or url_scheme(url) not in WEB_SCHEMES | {""}:
+            return None
+        found = self.archive.image(url)
+        if found is None:
+            return None
+        data, captured_url = found
+        if len(data) > MAX_IMAGE_BYTES:
+            return Refusal(url, f"image over {MAX_IMAGE_BYTES // 2**20} MB left out", "too-large")
+        checked = _checked_image(url, data, "the archived response is not an image (not PNG, JPEG, GIF, WebP or SVG)")
+        if isinstance(checked, Refusal):
+            return checked
+        kind, cleaned = checked
+        data = cleaned if cleaned is not None else data
+        name = unquote(urlsplit(captured_url).path).rsplit("/", 1)[-1] or f"image.{EXTENSIONS[kind]}"
+        return ImageSource(key_for(data, name), kind, data=data)
 
     def _locate_file(self, url: str, base_dir: Path | None) -> Path | Refusal | None:
         """A file inside the roots, a refusal, or None (a place inside the roots holding no such file)."""

@@ -43,7 +43,7 @@ def clean(
     """
     doc = CleanDocument(
         raw=raw,
-        resolver=resolver or Resolver(roots=[raw.base_dir] if raw.base_dir else []),
+        resolver=resolver or Resolver(roots=[raw.base_dir] if raw.base_dir else [], archive=raw.archive),
         shortcodes=registry or registry_for(raw),
         report=Reporter(raw.warnings),
     )

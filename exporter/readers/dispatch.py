@@ -157,22 +157,21 @@ def reader_for(path: Path) -> Reader:
     raise InputError(f"unsupported file type '{suffix or '(none)'}' (expected {known})", path)
 
 
-def read_file(
-    path: Input, statuses: frozenset[str] = DEFAULT_STATUSES, types: frozenset[str] = DEFAULT_TYPES
-) -> Iterator[RawArticle | Skipped]:
+def read_file(path: Input, selection: Selection | None = None) -> Iterator[RawArticle | Skipped]:
     """Read one input file (or standard input) into raw articles (and, for WXR, the posts it skips), with its
-    reader."""
+    reader; ``selection`` says which items (default: published posts and pages, every archived article)."""
+    selection = selection or Selection()
     if isinstance(path, StdinInput):
-        yield from _read_stdin(path, Selection(statuses, types))
+        yield from _read_stdin(path, selection)
     else:
-        yield from reader_for(path).read(path, Selection(statuses, types))
+        yield from reader_for(path).read(path, selection)
 
 
-def count_items(path: Input, statuses: frozenset[str] = DEFAULT_STATUSES, types: frozenset[str] = DEFAULT_TYPES) -> int:
+def count_items(path: Input, selection: Selection | None = None) -> int:
     """How many articles ``read_file`` will yield (for progress); 1 when the file cannot be read (its error)."""
     try:
         with _spooled(path) as file:
-            return reader_for(file).count(file, Selection(statuses, types))
+            return reader_for(file).count(file, selection or Selection())
     except InputError:
         return 1
 

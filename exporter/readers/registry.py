@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,10 +37,14 @@ SNIFF_BYTES = 8192
 
 @dataclass(frozen=True)
 class Selection:
-    """Which items of a multi-article input to read: WXR post statuses and post types."""
+    """Which items of a multi-article input to read: WXR post statuses and post types; a web archive's pages by
+    URL pattern (``--url``, globs; empty: every article page) and the capture nearest a moment (``--at``; None:
+    the latest)."""
 
     statuses: frozenset[str] = DEFAULT_STATUSES
     types: frozenset[str] = DEFAULT_TYPES
+    urls: tuple[str, ...] = ()
+    at: datetime | None = None
 
 
 class Reader(Protocol):
