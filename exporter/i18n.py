@@ -116,6 +116,10 @@ class Labels:
         """A whole number in the language's own digits."""
         return self._digits(str(value))
 
+    def number_text(self, text: str) -> str:
+        """``text`` (a time such as '12:00') with its digits in the language's own."""
+        return self._digits(text)
+
     def date(self, when: datetime) -> str:
         """A date as a reader of the language writes it ('3 January 2018', '3. Januar 2018', '2018年1月3日',
         '۳ ژانویهٔ ۲۰۱۸')."""

@@ -33,7 +33,7 @@ from exporter.library.identity import bundle_id, item_id, skipped_id, unreadable
 from exporter.library.record import record_results, run_record, shown_input
 from exporter.library.summary import summary_of
 from exporter.messages import Message, error, info
-from exporter.model import Article, RawArticle, Skipped
+from exporter.model import Article, Capture, RawArticle, Skipped
 from exporter.naming import FALLBACK, UniqueNames, slugify
 from exporter.readers.dispatch import (
     DEFAULT_STATUSES,
@@ -138,6 +138,9 @@ class ItemResult:
     language: str | None = None
     subjects: list[str] = field(default_factory=list)
     summary: str | None = None
+    capture: dict[str, str | None] | None = None
+    """For a page read from a web archive: the archive file, the WARC record it came from, its URL and capture
+    time (the manifest's ``source.capture``)."""
 
     @property
     def ok(self) -> bool:
@@ -166,6 +169,7 @@ class ItemResult:
                 "post_id": self.post_id,
                 "url": self.url,
                 "sha256": self.source_sha256,
+                **({"capture": self.capture} if self.capture else {}),
             },
             "licence": self.licence,
             "outputs": self.outputs,
@@ -439,7 +443,20 @@ def _stub(raw: RawArticle, options: Options | None = None) -> ItemResult:
         site_url=raw.site_url,
         language=raw.language,
         subjects=list(raw.subjects),
+        capture=capture_record(raw.capture) if raw.capture else None,
     )
+
+
+def capture_record(capture: Capture) -> dict[str, str | None]:
+    """A web archive capture as the manifest records it: the archive file (and the WARC inside a WACZ), the
+    record's id, the page's URL and the capture time."""
+    return {
+        "archive": shown_path(capture.archive),
+        "member": capture.member,
+        "record_id": capture.record_id,
+        "target_uri": capture.target_uri,
+        "captured": dates.utc_text(capture.captured),
+    }
 
 
 def _own_files(catalog: Catalog) -> Callable[[Key], frozenset[str]]:

@@ -69,4 +69,5 @@ def clean(
         warnings=doc.report.messages,
         source_hash=raw.source_hash,
         source_xml=raw.source_xml,
+        capture=raw.capture,
     )

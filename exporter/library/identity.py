@@ -1,6 +1,9 @@
 """An item's identity: what makes two exports "the same item", so a re-export replaces its own books.
 
 * A WordPress post (WXR): its site and post id, written as WordPress's own short link, ``SITE/?p=ID``.
+* A page read from a web archive: ``memento:``, its capture time (14 digits, UTC) and its URL, as the Wayback
+  Machine names a capture (``memento:20240501120000/https://example.org/post/``): another capture of the same
+  page is another item, and reading the same archive again replaces its own books.
 * A saved page or a text file with a source URL: that URL (a page's canonical URL).
 * Any other file: ``path:`` and its absolute path; standard input: ``sha256:`` and its bytes' hash.
 * A bundle: ``bundle:`` and its title's slug.
@@ -9,15 +12,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
-from exporter.model import RawArticle, Skipped
+from exporter.model import Capture, RawArticle, Skipped
 from exporter.naming import slugify
 from exporter.readers.dispatch import STDIN
 
 
 def item_id(raw: RawArticle) -> str:
     """The identity of the article ``raw`` (see the module's notes)."""
+    if raw.capture is not None:
+        return memento_id(raw.capture)
     if raw.post_id and raw.site_url:
         return _short_link(raw.site_url, raw.post_id)
     if raw.source_url:
@@ -33,6 +39,12 @@ def skipped_id(item: Skipped) -> str:
     if item.post_id and item.site_url:
         return _short_link(item.site_url, item.post_id)
     return unreadable_id(str(item.source_path)) + (f"?p={item.post_id}" if item.post_id else "")
+
+
+def memento_id(capture: Capture) -> str:
+    """The identity of a web archive's capture: ``memento:YYYYMMDDhhmmss/URL`` (the capture time in UTC)."""
+    when = capture.captured.astimezone(UTC) if capture.captured.tzinfo else capture.captured
+    return f"memento:{when:%Y%m%d%H%M%S}/{capture.target_uri}"
 
 
 def _short_link(site_url: str, post_id: str) -> str:

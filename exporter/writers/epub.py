@@ -148,6 +148,8 @@ def write_epub(article: Article, path: Path, cover: bytes | None = None) -> list
         book.add_metadata("DC", "date", iso_date(article))
     if article.source_url:
         book.add_metadata("DC", "source", article.source_url)
+    if article.capture is not None:  # the archived copy the book was made from, and when it was captured
+        book.add_metadata(None, "meta", dates.utc_text(article.capture.captured), {"property": "dcterms:created"})
     if article.site_name:
         book.add_metadata("DC", "publisher", article.site_name)
     if article.subtitle:

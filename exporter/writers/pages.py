@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC
 from html import escape
 from urllib.parse import unquote
 
+from exporter import dates
 from exporter.i18n import ENGLISH, Labels, _, labels
 from exporter.languages import direction, is_english
-from exporter.model import Article, Licence
+from exporter.model import Article, Capture, Licence
 
 _CONDITIONS = {
     "BY": _(
@@ -156,6 +158,8 @@ def licence_section(article: Article, *, standalone: bool = True, heading_level:
         f'<{heading} class="licence-heading">{title}</{heading}>',
         f'<dl class="attribution">{items}</dl>',
     ]
+    if article.capture is not None:
+        parts.append(capture_line(article.capture, texts))
     lic = article.licence
     if lic is None:
         parts.append(f'<p class="licence-none">{escape(texts.text(NO_LICENCE), quote=False)}</p>')
@@ -176,6 +180,16 @@ def licence_section(article: Article, *, standalone: bool = True, heading_level:
     if not standalone:
         return '<section class="licence licence-block">' + "".join(parts) + "</section>"
     return '<section class="licence" epub:type="copyright-page">' + "".join(parts) + "</section>"
+
+
+def capture_line(capture: Capture, texts: Labels = ENGLISH) -> str:
+    """Where a page read from a web archive was captured, and when: 'Captured from URL on 1 May 2024 at 12:00
+    UTC.' (in ``texts``' language; the URL reads left to right)."""
+    when = dates.aware(capture.captured).astimezone(UTC)
+    moment = f'<time datetime="{dates.utc_text(when)}">{escape(texts.date(when), quote=False)}</time>'
+    line = escape(texts.text("Captured from {url} on {date} at {time} UTC."), quote=False)
+    url = _link(capture.target_uri, ltr=texts.direction == "rtl")
+    return f'<p class="capture">{line.format(url=url, date=moment, time=texts.number_text(f"{when:%H:%M}"))}</p>'
 
 
 def bundle_title_block(title: str, articles: list[Article]) -> str:
