@@ -135,6 +135,8 @@ class Skipped:
     reason: str
     site_url: str | None = None
     """The site's home address, as ``RawArticle.site_url``."""
+    source_url: str | None = None
+    """A web archive's page: its URL (each skipped page of an archive is its own item)."""
 
 
 @dataclass

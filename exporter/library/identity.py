@@ -38,6 +38,8 @@ def skipped_id(item: Skipped) -> str:
     """The identity of a post the run did not export (its status or type was not asked for): as it would have."""
     if item.post_id and item.site_url:
         return _short_link(item.site_url, item.post_id)
+    if item.source_url:
+        return item.source_url
     return unreadable_id(str(item.source_path)) + (f"?p={item.post_id}" if item.post_id else "")
 
 
