@@ -7,12 +7,15 @@ never connected to: the resolver never fetches).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from exporter.clean import clean
 from exporter.model import RawArticle
+from tests.tools import epub_documents, flat, pdf_pages, pdftotext, run_cli, run_epubcheck
 
 
 def _raw(html: str, tmp_path: Path, **kw: object) -> RawArticle:
@@ -96,3 +99,104 @@ def test_a_gallery_with_no_image_found_shows_one_placeholder_per_image_with_its_
     ]
     assert len(article.missing_images) == 3
     assert [m.code for m in article.warnings if m.code == "gallery-missing"] == ["gallery-missing"]
+
+
+# ---- A post whose images are all missing, in both formats ---------------------------------------------------
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SITE = "https://harbour.example"
+GALLERY = [("11", "2020/01/kite.jpg", "A kite over the ridge"), ("12", "2020/01/gull.png", "Gulls on the wall")]
+GALLERY += [("13", "2020/02/nets.gif", "Nets drying")]
+
+
+def _attachment(att_id: str, path: str, caption: str) -> str:
+    return (
+        f"<item><title>picture {att_id}</title><link>{SITE}/?attachment_id={att_id}</link>"
+        "<content:encoded><![CDATA[]]></content:encoded>"
+        f"<excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded><wp:post_id>{att_id}</wp:post_id>"
+        "<wp:post_parent>10</wp:post_parent><wp:status>inherit</wp:status><wp:post_type>attachment</wp:post_type>"
+        f"<wp:attachment_url>{SITE}/wp-content/uploads/{path}</wp:attachment_url></item>"
+    )
+
+
+POST = (
+    f'<p>Perhaps an image: <img src="{SITE}/wp-content/uploads/2008/06/canola2.jpg"> and then the quay.</p>\n\n'
+    f'<img src="{SITE}/wp-content/uploads/2020/01/boats.jpg" alt="Boats at the quay">\n\n'
+    f'[caption id="attachment_5" width="300"]<img src="{SITE}/wp-content/uploads/2020/01/pier.jpg" alt="">'
+    " The pier at low tide[/caption]\n\n"
+    '[gallery ids="11,12,13"]\n\nThe end of the walk.'
+)
+PLACEHOLDERS = [
+    "Image not in the archive: canola2.jpg",
+    "Image not in the archive: Boats at the quay",
+    "Image not in the archive: pier.jpg",
+    "Image not in the archive: kite.jpg",
+    "Image not in the archive: gull.png",
+    "Image not in the archive: nets.gif",
+]
+URLS = [
+    f"{SITE}/wp-content/uploads/{p}"
+    for p in ("2008/06/canola2.jpg", "2020/01/boats.jpg", "2020/01/pier.jpg", *(g[1] for g in GALLERY))
+]
+
+
+def harbour_wxr() -> str:
+    """A small WXR of our own: one post whose six images are all missing, three of them a gallery."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        f'xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>Harbour</title><link>{SITE}</link>'
+        "<language>en-GB</language><wp:wxr_version>1.2</wp:wxr_version>"
+        + "".join(_attachment(*g) for g in GALLERY)
+        + f"<item><title>Quay walk</title><link>{SITE}/?p=10</link><dc:creator>walker</dc:creator>"
+        f"<content:encoded><![CDATA[{POST}]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded>"
+        "<wp:post_id>10</wp:post_id><wp:post_date>2021-05-01 10:00:00</wp:post_date>"
+        "<wp:post_name>quay-walk</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+        "</item></channel></rss>\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def harbour(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The WXR and an empty --media folder."""
+    folder = tmp_path_factory.mktemp("harbour")
+    (folder / "harbour.xml").write_text(harbour_wxr(), encoding="utf-8")
+    (folder / "media").mkdir()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def books(harbour: Path) -> Path:
+    out = harbour / "out"
+    result = run_cli("export", harbour / "harbour.xml", "--media", harbour / "media", "-o", out, "-q")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_every_missing_image_has_a_placeholder_in_the_epub(books: Path) -> None:
+    (chapter,) = [t for t in epub_documents(books / "quay-walk.epub").values() if "Perhaps an image" in t]
+    spans = etree.fromstring(chapter.encode("utf-8")).iter(f"{XHTML}span")
+    shown = [" ".join("".join(s.itertext()).split()) for s in spans if s.get("class") == "image-missing"]
+    assert shown == PLACEHOLDERS
+    assert "The pier at low tide" in chapter and "Gulls on the wall" in chapter
+    assert run_epubcheck(books / "quay-walk.epub").errors == 0
+
+
+def test_every_missing_image_has_a_placeholder_in_the_pdf_on_one_page(books: Path) -> None:
+    pdf = books / "quay-walk.pdf"
+    assert pdf_pages(pdf) == 2  # the article (a gallery of placeholders is a short list) and the licence page
+    text = flat(pdftotext(pdf, first=1, last=1))
+    for shown in PLACEHOLDERS:
+        assert shown in text
+    assert "Image not in the archive: kite.jpg A kite over the ridge" in text  # one line: placeholder, caption
+
+
+def test_the_messages_name_each_missing_image(books: Path) -> None:
+    manifest = json.loads((books / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = [e for e in manifest["items"] if e.get("title") == "Quay walk"]
+    named = [m["text"] for m in entry["warnings"] if m["code"] == "not-found"]
+    assert len(named) == len(PLACEHOLDERS)
+    for text, url, name in zip(named, URLS, PLACEHOLDERS, strict=True):
+        assert url in text and name.rsplit(": ", 1)[1] in text
+        assert "looked for: " in text and str(Path("media", url.split("/uploads/")[1])) in text

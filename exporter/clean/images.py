@@ -21,7 +21,7 @@ from exporter.i18n import IMAGE_LEFT_OUT, IMAGE_NOT_FOUND, IMAGE_NOT_FOUND_UNNAM
 from exporter.languages import is_english
 from exporter.messages import Message, info, warning
 from exporter.model import Image, MissingImage
-from exporter.resources import ImageSource, Refusal, Resolver
+from exporter.resources import ImageSource, Refusal, Resolver, shown
 from exporter.urls import scheme
 
 
@@ -87,11 +87,12 @@ def _not_found(
     label = image_label(img, src, alt)
     wording = NOT_FOUND if found is None or found.code in _ABSENT else LEFT_OUT
     placeholder(img, label, wording)
-    if isinstance(found, Refusal):
+    if isinstance(found, Refusal) and not (found.code == "remote-image" and looked_for):
         message = warning("images", found.code, str(found))
-    else:
+    else:  # not found where it was looked for (the input's folder, --media, the web archive)
         where = f" (looked for: {', '.join(looked_for)})" if looked_for else ""
-        message = warning("images", "not-found", f"image not found{where}, a placeholder stands in its place: {label}")
+        text = f'image not found, a placeholder shows "{label}": {shown(src) if src else "(no address)"}{where}'
+        message = warning("images", "not-found", text)
     return MissingImage(url=src, label=label, looked_for=looked_for), message
 
 
