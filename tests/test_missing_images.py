@@ -200,3 +200,10 @@ def test_the_messages_name_each_missing_image(books: Path) -> None:
     for text, url, name in zip(named, URLS, PLACEHOLDERS, strict=True):
         assert url in text and name.rsplit(": ", 1)[1] in text
         assert "looked for: " in text and str(Path("media", url.split("/uploads/")[1])) in text
+
+
+def test_the_placeholder_is_worded_in_the_article_language(tmp_path: Path) -> None:
+    german = clean(_raw('<p>Ein Bild vom Hafen: <img src="gone/hafen.jpg"></p>', tmp_path, language="de"))
+    assert _placeholders(german.body) == ["Bild nicht im Archiv: hafen.jpg"]
+    swahili = clean(_raw('<p>Picha ya bandari: <img src="gone/bandari.jpg"></p>', tmp_path, language="sw"))
+    assert '<span class="image-missing" lang="en">Image not in the archive: bandari.jpg</span>' in swahili.body

@@ -195,13 +195,18 @@ def mark_missing(root: HtmlElement) -> int:
     for gallery in [el for el in root.iter("figure") if _has_class(el, GALLERY)]:
         items = [el for el in gallery if _has_class(el, ITEM)]
         for item in items:
-            if not item.text_content().strip() and next(item.iter("img"), None) is None:
+            if not item.text_content().strip() and next(item.iter("img"), None) is None and not _placeholder(item):
                 _detach(item)
         if next(gallery.iter("img"), None) is not None or not any(_has_class(el, ITEM) for el in gallery):
             continue
         gallery.set("class", f"{GALLERY} {MISSING}")
         marked += 1
     return marked
+
+
+def _placeholder(item: HtmlElement) -> bool:
+    """True when ``item`` holds a missing image's placeholder (``span.image-missing``, worded later)."""
+    return any(_has_class(el, "image-missing") for el in item.iter("span"))
 
 
 def _has_class(el: HtmlElement, name: str) -> bool:

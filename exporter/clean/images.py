@@ -71,7 +71,9 @@ PLACEHOLDER = "image-missing"
 """The class of the placeholder ``span`` (see :mod:`exporter.model`)."""
 WORDING = "data-missing"
 """The attribute a placeholder carries from the ``images`` transform until ``image-placeholders`` words it:
-:data:`NOT_FOUND` or :data:`LEFT_OUT`. Its text is the label until then."""
+:data:`NOT_FOUND` or :data:`LEFT_OUT`."""
+LABEL = "data-label"
+"""The attribute holding a placeholder's label until ``image-placeholders`` words it."""
 _ABSENT = frozenset({"remote-image", "outside-input", "unsafe-scheme"})
 """Refusals that mean the image is not in the input (never fetched, never read): it reads as not found."""
 
@@ -112,9 +114,10 @@ def image_label(img: HtmlElement, src: str, alt: str) -> str:
 def placeholder(img: HtmlElement, label: str, wording: str = NOT_FOUND) -> HtmlElement:
     """Put the placeholder of a missing image in its place: an inline ``span.image-missing`` (it fits where the
     image did: a paragraph, a caption's figure, a gallery item), holding ``label`` and marked with the wording
-    (:data:`WORDING`) the ``image-placeholders`` transform gives it in the article's language. The image's tail
-    text stays."""
-    span = make_element("span", label, **{"class": PLACEHOLDER, WORDING: wording})
+    (:data:`WORDING`) the ``image-placeholders`` transform gives it in the article's language. Until then its
+    text is empty (the label waits in :data:`LABEL`), so that file names do not count in language detection. The
+    image's tail text stays."""
+    span = make_element("span", "", **{"class": PLACEHOLDER, WORDING: wording, LABEL: label})
     span.tail = img.tail
     img.getparent().replace(img, span)
     return span
@@ -130,7 +133,7 @@ def word_placeholders(root: HtmlElement, language: str) -> int:
         wording = span.attrib.pop(WORDING, None)
         if wording is None:
             continue
-        name = " ".join((span.text or "").split())
+        name = " ".join(span.attrib.pop(LABEL, "").split())
         if wording == LEFT_OUT:
             span.text = texts.text(IMAGE_LEFT_OUT, name=name or "?")
         else:
