@@ -197,6 +197,10 @@ class MissingImage:
     looked_for: tuple[str, ...] = ()
     """Every place it was looked for (the --media paths, the archive URLs), for ``exporter inspect``."""
 
+    def to_json(self) -> dict[str, object]:
+        """As ``exporter inspect --json`` and the manifest list it: ``url``, ``label``, ``looked_for``."""
+        return {"url": self.url, "label": self.label, "looked_for": list(self.looked_for)}
+
 
 @dataclass
 class Article:

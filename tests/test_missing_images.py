@@ -207,3 +207,27 @@ def test_the_placeholder_is_worded_in_the_article_language(tmp_path: Path) -> No
     assert _placeholders(german.body) == ["Bild nicht im Archiv: hafen.jpg"]
     swahili = clean(_raw('<p>Picha ya bandari: <img src="gone/bandari.jpg"></p>', tmp_path, language="sw"))
     assert '<span class="image-missing" lang="en">Image not in the archive: bandari.jpg</span>' in swahili.body
+
+
+def test_inspect_lists_every_missing_image_with_where_it_was_looked_for(harbour: Path) -> None:
+    args = ("inspect", harbour / "harbour.xml", "--media", harbour / "media")
+    result = run_cli(*args, "--json")
+    assert result.returncode == 0, result.stderr
+    (item,) = json.loads(result.stdout)["items"]
+    missing = item["missing_images"]
+    assert [m["url"] for m in missing] == URLS
+    assert [m["label"] for m in missing] == [p.split(": ", 1)[1] for p in PLACEHOLDERS]
+    for entry in missing:
+        assert entry["looked_for"] == [str(harbour / "media" / entry["url"].split("/uploads/")[1])]
+    text = run_cli(*args)
+    assert text.returncode == 0, text.stderr
+    listed = text.stdout[text.stdout.index("  missing images:") :].splitlines()[1:7]
+    for line, url in zip(listed, URLS, strict=True):
+        assert line.strip().startswith(f"- {url}") and "looked for" in line
+
+
+def test_the_manifest_entry_lists_the_missing_images(books: Path) -> None:
+    manifest = json.loads((books / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = [e for e in manifest["items"] if e.get("title") == "Quay walk"]
+    assert [m["url"] for m in entry["missing_images"]] == URLS
+    assert all(m["looked_for"] for m in entry["missing_images"])
