@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pikepdf
 import pytest
 from lxml import etree
 
@@ -231,3 +232,30 @@ def test_the_manifest_entry_lists_the_missing_images(books: Path) -> None:
     (entry,) = [e for e in manifest["items"] if e.get("title") == "Quay walk"]
     assert [m["url"] for m in entry["missing_images"]] == URLS
     assert all(m["looked_for"] for m in entry["missing_images"])
+
+
+def test_an_image_with_neither_address_nor_alt_text_still_leaves_a_placeholder(tmp_path: Path) -> None:
+    article = clean(_raw('<p>Before <img alt=""> after.</p>', tmp_path))
+    assert _placeholders(article.body) == ["Image not in the archive"]
+    (message,) = [m for m in article.warnings if m.code == "not-found"]
+    assert "(no address)" in str(message)
+
+
+def test_pdf_ua_with_placeholders_has_no_figure_without_alt_text(harbour: Path) -> None:
+    out = harbour / "ua"
+    args = ("export", harbour / "harbour.xml", "-o", out, "-f", "pdf", "--pdf-variant", "pdf/ua-1", "-q")
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert not [m for e in manifest["items"] for m in e["warnings"] if m["stage"] == "pdf"]
+    with pikepdf.open(out / "quay-walk.pdf") as pdf:
+        assert "/StructTreeRoot" in pdf.Root
+        kinds, stack = [], [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                kinds.append(str(node.get("/S", "")))
+                kids = node.get("/K")
+                stack.extend(list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
+    assert "/Figure" not in kinds  # the placeholders are text, read as text
+    assert "Image not in the archive: canola2.jpg" in flat(pdftotext(out / "quay-walk.pdf", first=1, last=1))
