@@ -52,6 +52,15 @@ _LICENCE_MESSAGES = (
 )
 
 
+# The placeholder of an image that is not in the book (the cleaner's ``image-placeholders`` transform words it).
+IMAGE_NOT_FOUND = _("Image not in the archive: {name}")
+"""An image that is not in the input (not found, remote and never fetched, outside the input's folders)."""
+IMAGE_NOT_FOUND_UNNAMED = _("Image not in the archive")
+"""The same, for an image with neither a usable address nor alt text to name it by."""
+IMAGE_LEFT_OUT = _("Image left out: {name}")
+"""An image the input holds that we do not embed (not a picture, an unsafe SVG, too large, unreadable)."""
+
+
 def catalog_names(tag: str) -> list[str]:
     """The catalog folders to try for a BCP 47 tag, most specific first: ``de-AT`` → ``de_AT``, ``de``;
     ``zh-TW`` and ``zh-Hant`` → ``zh_Hant`` (Traditional characters), never the Simplified ``zh``."""

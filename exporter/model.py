@@ -11,7 +11,15 @@ Canonical body conventions (the cleaner produces them, the writers render them):
   Writers turn it into EPUB pop-up notes or PDF page-bottom footnotes.
 * Right-to-left runs carry ``lang`` and ``dir="rtl"`` on their element (``p`` or ``span``).
 * Images: ``<img src="KEY" alt="..."/>`` where KEY is the ``Image.key`` of an entry in
-  ``Article.images`` (a local file found by the resolver); unresolved images never reach the body.
+  ``Article.images`` (a local file found by the resolver).
+* An image that is not in the book (not found, a refused URL, not a picture…) leaves a placeholder where it
+  was, inline (it fits a paragraph, a caption's figure, a gallery item):
+  ``<span class="image-missing">Image not in the archive: canola2.jpg</span>``, its text in the article's
+  language ("Image left out: NAME" for a file we do not embed: an unsafe SVG, not a picture, too large). NAME is
+  the alt text, unless it is a file name or repeats the caption, else the file name of the URL (``data: URI``).
+  Each has a ``MissingImage`` in ``Article.missing_images``, in body order. Spacer and tracking pixels
+  vanish. A gallery whose images are all missing is ``<figure class="gallery gallery-missing">``: its items hold
+  placeholders and captions, shown as a compact list.
 
 Titles: ``RawArticle.title`` and ``Article.title`` are plain text, used for everything that names the article
 (metadata, file names, running heads, contents, the manifest, the licence page). A source whose title is HTML
@@ -190,6 +198,10 @@ class MissingImage:
     """What the placeholder shows: the alt text, else the file name."""
     looked_for: tuple[str, ...] = ()
     """Every place it was looked for (the --media paths, the archive URLs), for ``exporter inspect``."""
+
+    def to_json(self) -> dict[str, object]:
+        """As ``exporter inspect --json`` and the manifest list it: ``url``, ``label``, ``looked_for``."""
+        return {"url": self.url, "label": self.label, "looked_for": list(self.looked_for)}
 
 
 @dataclass

@@ -127,6 +127,8 @@ class ItemResult:
     """Not in the manifest (its record ``export/unchanged`` is): --resume found the books up to date."""
     resources: list[str] = field(default_factory=list)
     """The local files (images) the books embed, as :func:`shown_path` writes them; in the manifest when any."""
+    missing_images: list[dict[str, object]] = field(default_factory=list)
+    """The body's images not found (``Article.missing_images``: url, label, looked_for); in the manifest when any."""
     id: str = ""
     """The item's identity (exporter.library.identity)."""
     bundle: dict[str, str] | None = None
@@ -179,6 +181,8 @@ class ItemResult:
         }
         if self.resources:
             entry["resources"] = self.resources
+        if self.missing_images:
+            entry["missing_images"] = self.missing_images
         if self.error is not None:
             entry["error"] = self.error
         if self.skipped is not None:
@@ -500,6 +504,7 @@ def _unchanged(raw: RawArticle, slug: str, old: dict[str, object] | None, option
     result.language = old.get("language")  # type: ignore[assignment]
     result.outputs = list(outputs)  # type: ignore[arg-type]
     result.resources = [str(p) for p in old.get("resources", [])]  # type: ignore[union-attr]
+    result.missing_images = list(old.get("missing_images", []))  # type: ignore[call-overload]
     result.date = when
     result.warnings = [
         *(Message.from_json(m) for m in old.get("warnings", [])),  # type: ignore[union-attr]
@@ -707,6 +712,7 @@ def export_one(
             result.licence = {"id": article.licence.id, "url": article.licence.url, "name": article.licence.name}
         result.warnings = article.warnings
         result.resources = used_files(article)
+        result.missing_images = [m.to_json() for m in article.missing_images]
         if bundle is not None:
             bundle.append((result, article))
         else:

@@ -102,6 +102,9 @@ class Resolver:
     refused: list[str] = field(default_factory=list)
     archive: ArchivedImages | None = None
     """A web archive's own captures (the page came from a WARC or WACZ): a web URL is looked up there first."""
+    places: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Where each URL given to :meth:`locate_image` was looked for (see :meth:`looked_for`)."""
+    _trail: list[str] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         given = [Path(os.path.abspath(r)) for r in self.roots]
@@ -140,6 +143,7 @@ class Resolver:
 
         ``data:`` URIs are not files: see :meth:`locate_image`. Unresolved URLs are added to ``refused``.
         """
+        self._trail = []
         found = self._locate_file(url.strip(), base_dir)
         if isinstance(found, Path):
             return found
@@ -150,6 +154,7 @@ class Resolver:
         """What an ``<img src>`` stands for: a served image, a refusal naming the URL, or None when the URL
         names a place inside the allowed folders where no file is (the image is simply missing)."""
         url = url.strip()
+        self._trail = []
         found: ImageSource | Refusal | None
         if url_scheme(url) == "data":
             found = _data_image(url)
@@ -160,13 +165,26 @@ class Resolver:
             found = _file_image(located, url) if isinstance(located, Path) else located
         if not isinstance(found, ImageSource):
             self.refused.append(url)
+        self.places[url] = tuple(dict.fromkeys(self._trail))
         return found
+
+    def looked_for(self, url: str) -> tuple[str, ...]:
+        """Where :meth:`locate_image` looked for ``url``: the web archive's URL, the files it tried (under the
+        input's folder, under ``--media``), in that order; empty when it was refused by its text alone.
+
+        A lookup step records each place it tries with :meth:`_tried`."""
+        return self.places.get(url.strip(), ())
+
+    def _tried(self, place: str) -> None:
+        """Record one place the current :meth:`locate_image` call looks in (a URL or a file path)."""
+        self._trail.append(place)
 
     def _archived_image(self, url: str) -> ImageSource | Refusal | None:
         """The web archive's capture of ``url`` as an image (checked as a file's bytes are), or None when there is
         no archive or it holds no capture of the URL."""
         if self.archive is None or url_scheme(url) not in WEB_SCHEMES | {""}:
             return None
+        self._tried(url)
         found = self.archive.image(url)
         if found is None:
             return None
@@ -206,6 +224,7 @@ class Resolver:
         cand = path if path.is_absolute() else (base_dir or Path.cwd()) / path
         if not self._lexically_inside(cand):
             return Refusal(url, "refused file outside the input folder", "outside-input")
+        self._tried(str(cand))
         if self.is_allowed(cand):
             return cand.resolve()
         try:
@@ -230,6 +249,7 @@ class Resolver:
         else:
             return None
         cand = self.media_dir / relative
+        self._tried(str(cand))
         return cand.resolve() if self.is_allowed(cand) else None
 
 

@@ -203,11 +203,11 @@ def test_an_article_with_no_text_left_says_so(tmp_path: Path) -> None:
     assert any("no article text" in w for w in texts(article.warnings))
 
 
-def test_unresolved_remote_image_keeps_alt_text_and_is_never_fetched(tmp_path: Path) -> None:
+def test_unresolved_remote_image_leaves_a_placeholder_with_its_alt_text_and_is_never_fetched(tmp_path: Path) -> None:
     article = clean(raw('<p>Look: <img src="http://127.0.0.1:9/x.png" alt="A harbour at dawn"></p>', tmp_path))
-    assert "[Image: A harbour at dawn]" in article.body
+    assert '<span class="image-missing">Image not in the archive: A harbour at dawn</span>' in article.body
     assert "<img" not in article.body and not article.images
-    assert any("not found locally" in w for w in texts(article.warnings))
+    assert any("refused remote image (never fetched)" in w for w in texts(article.warnings))
 
 
 def test_local_image_is_resolved_inside_the_input_folder_only(tmp_path: Path) -> None:

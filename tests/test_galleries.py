@@ -180,27 +180,31 @@ def test_a_gallery_caption_follows_its_items(media: Path, tmp_path: Path) -> Non
     assert etree.tostring(gallery[-1], encoding="unicode") == "<figcaption>Spring, <em>mostly</em> dry</figcaption>"
 
 
-def test_a_gallery_with_no_image_is_one_line_keeping_every_caption(tmp_path: Path) -> None:
+def test_a_gallery_with_no_image_keeps_a_placeholder_and_the_caption_of_each(tmp_path: Path) -> None:
     article = _clean(block_gallery_old("Spring walks"), tmp_path, None, "blocks")
     root = etree.fromstring(f"<div>{article.body}</div>")
-    assert root.find(".//figure") is None
-    (line,) = root.findall("p")
-    assert line.get("class") == "gallery-missing"
-    text = "".join(line.itertext())
-    assert text.startswith("[Gallery, 4 images not available: ")
-    for caption in CAPTIONS:
-        assert caption in text
-    assert text.endswith("] Spring walks")
+    (gallery,) = root.findall("figure")
+    assert gallery.get("class") == "gallery gallery-missing"
+    items = [
+        (" ".join(item.find("span").itertext()), item.findtext("figcaption")) for item in gallery.findall("figure")
+    ]
+    assert items == [(f"Image not in the archive: {alt}", caption) for alt, caption in zip(ALTS, CAPTIONS, strict=True)]
+    assert gallery[-1].tag == "figcaption" and gallery[-1].text == "Spring walks"
     assert any(m.code == "gallery-missing" for m in article.warnings)
 
 
-def test_images_without_caption_keep_their_alt_text_in_the_line(tmp_path: Path) -> None:
+def test_images_without_caption_show_their_alt_text_or_file_name(tmp_path: Path) -> None:
     html = (
         '<figure class="wp-block-gallery"><figure class="wp-block-image"><img src="gone/a.jpg" alt="Stone stile"/>'
         '</figure><figure class="wp-block-image"><img src="gone/b.jpg" alt=""/></figure></figure>'
     )
     article = _clean(html, tmp_path)
-    assert article.body == '<p class="gallery-missing">[Gallery, 2 images not available: Stone stile]</p>'
+    assert article.body == (
+        '<figure class="gallery gallery-missing">'
+        '<figure class="gallery-item"><span class="image-missing">Image not in the archive: Stone stile</span></figure>'
+        '<figure class="gallery-item"><span class="image-missing">Image not in the archive: b.jpg</span></figure>'
+        "</figure>"
+    )
 
 
 def test_a_gallery_shown_again_is_one_line(media: Path, tmp_path: Path) -> None:
@@ -272,7 +276,7 @@ def test_pdf_lays_a_gallery_out_as_a_grid(media: Path, tmp_path: Path) -> None:
     assert pdf_pages(pdf) == 2  # the article and its licence page
 
 
-def test_pdf_of_a_gallery_with_no_image_takes_a_line(tmp_path: Path) -> None:
+def test_pdf_of_a_gallery_with_no_image_lists_its_placeholders_on_one_page(tmp_path: Path) -> None:
     (tmp_path / "walks.xml").write_text(wxr(SHORTCODE_POST), encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("export", tmp_path / "walks.xml", "-o", out, "-f", "pdf")
@@ -281,5 +285,6 @@ def test_pdf_of_a_gallery_with_no_image_takes_a_line(tmp_path: Path) -> None:
         ["pdftotext", "-f", "1", "-l", "1", str(out / "post-10.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
     flat = " ".join(text.split())
-    assert "[Gallery, 4 images not available: A red kite over the ridge; Low tide at the old pier;" in flat
+    for alt, caption in zip(ALTS, CAPTIONS, strict=True):
+        assert f"Image not in the archive: {alt} {caption}" in flat
     assert "The end of the walk." in flat

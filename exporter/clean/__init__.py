@@ -65,6 +65,7 @@ def clean(
         licence=doc.licence,
         footnotes=doc.notes,
         images=doc.images,
+        missing_images=doc.missing_images,
         cover_image=doc.cover_image,
         warnings=doc.report.messages,
         source_hash=raw.source_hash,

@@ -14,7 +14,7 @@ from lxml.html import HtmlElement
 
 from exporter.clean.handlers import Registry as ShortcodeRegistry
 from exporter.messages import Reporter
-from exporter.model import Footnote, Image, Licence, RawArticle
+from exporter.model import Footnote, Image, Licence, MissingImage, RawArticle
 from exporter.resources import Resolver
 
 
@@ -34,6 +34,8 @@ class CleanDocument:
     notes: list[Footnote] = field(default_factory=list)
     licence: Licence | None = None
     images: list[Image] = field(default_factory=list)
+    missing_images: list[MissingImage] = field(default_factory=list)
+    """Every body image not found: each left a placeholder (the ``images`` transform)."""
     cover_image: Image | None = None
     """The featured image found locally, for the cover (the ``cover-image`` transform)."""
     language: str = "en"

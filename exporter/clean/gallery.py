@@ -73,8 +73,9 @@ def registry_for(raw: RawArticle) -> Registry | None:
 #
 # It comes from the [gallery] shortcode (above), the block editor's gallery (``figure.wp-block-gallery`` with a
 # list of items, or with nested image blocks; ``ul.wp-block-gallery`` before WordPress 5.3) and the gallery HTML
-# WordPress renders for the shortcode (``div.gallery`` of ``dl``/``figure`` items). A gallery whose images are
-# all missing becomes one paragraph that counts them and keeps their captions and alt text.
+# WordPress renders for the shortcode (``div.gallery`` of ``dl``/``figure`` items). A missing image is a
+# placeholder in its item (exporter/clean/images.py); a gallery whose images are all missing is also
+# ``class="gallery gallery-missing"``, a compact list of placeholders and captions.
 
 GALLERY = "gallery"
 ITEM = "gallery-item"
@@ -183,43 +184,29 @@ def _repeat_line(gallery: HtmlElement, count: int) -> HtmlElement:
     return line
 
 
-def collapse_missing(root: HtmlElement) -> int:
-    """After the images are resolved: items left with nothing go, and a gallery with no image left becomes
-    one paragraph ("[Gallery, 22 images not available: caption; caption; …]" then the gallery's caption).
+def mark_missing(root: HtmlElement) -> int:
+    """After the images are resolved: items left with nothing (a spacer gone) go, and a gallery with no image
+    found (each item holds a placeholder, ``span.image-missing``, and its caption) gets the class
+    ``gallery-missing``: the styles show it as a compact list, one line per image, not a grid of empty frames.
 
-    Returns how many galleries were collapsed.
+    Returns how many galleries were so marked.
     """
-    collapsed = 0
+    marked = 0
     for gallery in [el for el in root.iter("figure") if _has_class(el, GALLERY)]:
         items = [el for el in gallery if _has_class(el, ITEM)]
         for item in items:
-            if not item.text_content().strip() and next(item.iter("img"), None) is None:
+            if not item.text_content().strip() and next(item.iter("img"), None) is None and not _placeholder(item):
                 _detach(item)
-        if next(gallery.iter("img"), None) is not None or not items:
+        if next(gallery.iter("img"), None) is not None or not any(_has_class(el, ITEM) for el in gallery):
             continue
-        line = lxml.html.Element("p")
-        line.set("class", MISSING)
-        count = len(items)
-        line.text = f"[Gallery, {count} image{'s' if count != 1 else ''} not available"
-        for span in [el for el in gallery.iter("span") if _has_class(el, "image-missing")]:
-            span.text = (span.text or "").removeprefix("[Image: ").removesuffix("]")  # no brackets in brackets
-            span.drop_tag()
+        gallery.set("class", f"{GALLERY} {MISSING}")
+        marked += 1
+    return marked
 
-        last: HtmlElement | None = None
-        separator = ": "
-        for item in (el for el in gallery if _has_class(el, ITEM)):
-            parts = _inline_parts(item)
-            if not parts:
-                continue
-            _append_text(line, last, separator)
-            separator = "; "
-            last = _extend(line, last, parts)
-        _append_text(line, last, "]")
-        last = _own_caption(line, last, gallery)
-        line.tail = gallery.tail
-        gallery.getparent().replace(gallery, line)
-        collapsed += 1
-    return collapsed
+
+def _placeholder(item: HtmlElement) -> bool:
+    """True when ``item`` holds a missing image's placeholder (``span.image-missing``, worded later)."""
+    return any(_has_class(el, "image-missing") for el in item.iter("span"))
 
 
 def _has_class(el: HtmlElement, name: str) -> bool:

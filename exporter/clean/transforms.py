@@ -12,9 +12,9 @@ from exporter.clean.blocks import prepare_post_content
 from exporter.clean.citations import mark_citations, unlink_dangling
 from exporter.clean.document import CleanDocument
 from exporter.clean.footnotes import extract_footnotes
-from exporter.clean.gallery import canonical_galleries, collapse_missing, mark_galleries, separate_file_button
+from exporter.clean.gallery import canonical_galleries, mark_galleries, mark_missing, separate_file_button
 from exporter.clean.handlers import apply_shortcodes
-from exporter.clean.images import resolve_cover_image, resolve_images
+from exporter.clean.images import resolve_cover_image, resolve_images, word_placeholders
 from exporter.clean.labels import drop_image_labels
 from exporter.clean.language_item import item_language
 from exporter.clean.language_runs import mark_runs, prose
@@ -140,8 +140,10 @@ def dangling(doc: CleanDocument) -> None:
 
 @TRANSFORMS.add("images", 600)
 def images(doc: CleanDocument) -> None:
-    """Each image served from the allowed folders, or replaced by its alt text and named."""
-    doc.images, messages = resolve_images(doc.tree, doc.resolver, doc.raw.base_dir, source_path=doc.raw.source_path)
+    """Each image served from the allowed folders, or a placeholder naming it (its alt text or file name)."""
+    doc.images, messages = resolve_images(
+        doc.tree, doc.resolver, doc.raw.base_dir, source_path=doc.raw.source_path, missing=doc.missing_images
+    )
     doc.report.extend(messages)
 
 
@@ -156,12 +158,13 @@ def cover_image(doc: CleanDocument) -> None:
 
 @TRANSFORMS.add("gallery-missing", 610)
 def gallery_missing(doc: CleanDocument) -> None:
-    """A gallery with none of its images left becomes one line that counts them and keeps their captions."""
-    if count := collapse_missing(doc.tree):
+    """A gallery with no image found is marked as such: a compact list of its placeholders and captions."""
+    if count := mark_missing(doc.tree):
         doc.report.info(
             "images",
             "gallery-missing",
-            f"{count} galler{'ies' if count != 1 else 'y'} with no image found: each is one line keeping its captions",
+            f"{count} galler{'ies' if count != 1 else 'y'} with no image found: each shows a compact list of"
+            " placeholders with their captions",
         )
 
 
@@ -170,6 +173,12 @@ def language(doc: CleanDocument) -> None:
     """The article's language: declared, else detected from the title and text; a sure other script wins."""
     doc.language, messages = item_language(doc.raw.language, f"{doc.title}\n{prose(doc.tree)}")
     doc.report.extend(messages)
+
+
+@TRANSFORMS.add("image-placeholders", 705)
+def image_placeholders(doc: CleanDocument) -> None:
+    """Each missing image's placeholder worded in the article's language ("Image not in the archive: NAME")."""
+    word_placeholders(doc.tree, doc.language)
 
 
 @TRANSFORMS.add("language-runs", 710)

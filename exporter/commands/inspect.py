@@ -17,6 +17,7 @@ from exporter.errors import ExporterError
 from exporter.messages import Message, by_stage, error
 from exporter.model import Article, Skipped
 from exporter.pipeline import FORMATS, Options, clean_raw, named_raw, skipped_files, unused_files, used_files
+from exporter.resources import shown
 from exporter.writers.registry import writer_for
 
 
@@ -130,6 +131,7 @@ def _inspected(article: Article, slug: str) -> dict[str, object]:
             else None
         ),
         "images": len(article.images),
+        "missing_images": [m.to_json() for m in article.missing_images],
         "notes": len(article.footnotes),
         "words": len(body.text_content().split()),
         "status": "ok",
@@ -157,6 +159,15 @@ def _echo_article(article: Article, entry: dict[str, object]) -> None:
     for key, value in fields:
         if value:
             click.echo(f"  {key + ':':10} {value}")
+    if article.missing_images:
+        click.echo("  missing images:")
+        for missing in article.missing_images:
+            where = (
+                f"looked for: {', '.join(missing.looked_for)}"
+                if missing.looked_for
+                else "not looked for (nothing local stands for this address)"
+            )
+            click.echo(f"    - {shown(missing.url) or '(no address)'} ({missing.label!r}): {where}")
     click.echo("  decisions:")
     for stage, group in by_stage(records(article.warnings)).items():
         click.echo(f"    {stage}:")

@@ -107,7 +107,8 @@ def test_gallery_without_images_takes_lines_not_pages(plain: tuple[Path, dict[st
     pdf = out / f"{GALLERY}.pdf"
     assert pdf_pages(pdf) <= 3  # at most two pages of article, then the licence page
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
-    assert "[Gallery, 24 images not available: " in text
+    assert text.count("Image not in the archive: ") == 24  # one placeholder per image, each with its caption
+    assert "Image not in the archive: Bell on Wharf Bell on wharf in San Francisco" in text
     assert text.count("[Gallery: the same 24 images as above]") == 9
 
 
