@@ -134,8 +134,7 @@ def export(
     verbose: bool,
 ) -> None:
     """Export INPUTS (WordPress WXR .xml exports, saved .html pages, .txt dumps, web archives .warc/.wacz, or
-    folders of them; - reads
-    standard input)."""
+    folders of them; - reads standard input)."""
     options = Options(
         output_dir=output_dir,
         formats=tuple(dict.fromkeys(formats)) or FORMATS,
