@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import hashlib
+import re
 import zlib
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
@@ -31,6 +32,28 @@ from exporter.readers.warc_index import ArchiveIndex, Entry, load_index, open_re
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 MAX_PAGE_BYTES = 32 * 1024 * 1024
 """A page's payload is read whole; larger HTML responses are skipped."""
+
+
+_BODY_CLASS = re.compile(r"<body\b[^>]*?\bclass\s*=\s*([\"'])(.*?)\1", re.IGNORECASE | re.DOTALL)
+_ARTICLE_TAG = re.compile(r"<article\b", re.IGNORECASE)
+SINGLE_CLASSES = frozenset({"single", "single-post", "page", "attachment"})
+"""WordPress's body classes of a page showing one post or page."""
+LISTING_CLASSES = frozenset({"home", "blog", "archive", "category", "tag", "search", "error404", "author", "date"})
+"""WordPress's body classes of a page listing posts (or of its 404 page)."""
+
+
+def listing(text: str) -> str | None:
+    """Why a page is a listing rather than an article (a WordPress home, archive, search or 404 page by its body
+    classes; else two or more ``<article>`` elements), or None for a page that may hold an article."""
+    found = _BODY_CLASS.search(text[:200_000])
+    classes = set(found.group(2).split()) if found else set()
+    if classes & SINGLE_CLASSES:
+        return None
+    if marks := sorted(classes & LISTING_CLASSES):
+        return f"a listing page, not an article (body class {' '.join(marks)})"
+    if len(_ARTICLE_TAG.findall(text)) >= 2:
+        return "a listing page, not an article (several articles)"
+    return None
 
 
 def _is_redirect(entry: Entry) -> bool:
@@ -112,6 +135,8 @@ def read_page(
         return _skipped(path, url, "the page's record cannot be read (broken, or over 32 MB)")
     try:
         decoded = decoded_page(data, entry.charset or payload.charset, path)
+        if (why := listing(decoded.text)) is not None:
+            return _skipped(path, url, f"no article in the page: {why}")
         raw = read_decoded(path, decoded, page_url=url)
     except InputError:
         return _skipped(path, url, "no article in the page")
