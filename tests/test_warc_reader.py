@@ -88,6 +88,27 @@ def test_at_picks_the_nearest_capture(site) -> None:
     assert articles[0].capture.captured == datetime(2024, 5, 1, 10, tzinfo=UTC)
 
 
+def test_redirect_followed_to_the_nearest_capture(site) -> None:
+    captures = Captures.of(build_index(site.warc).entries)
+    redirect = captures.nearest(f"http://{HOST}{ARTICLE_PATH}", None)
+    assert redirect.status == 301
+    resolved = captures.resolve(redirect)
+    assert resolved.entry.uri == f"https://{HOST}{ARTICLE_PATH}" and resolved.entry.date.month == 6
+    assert any("redirects (301)" in note for note in resolved.notes)
+
+
+def test_wacz_page_list_redirect_followed_and_told(site) -> None:
+    articles, skipped = _read(site.warc.parent / "site.wacz", Selection(urls=("*?p=42",)))
+    assert len(articles) == 1 and skipped == []
+    assert articles[0].capture.target_uri == f"https://{HOST}{ARTICLE_PATH}"
+    assert any(m.code == "warc-resolved" and "redirects (302)" in m.text for m in articles[0].warnings)
+
+
+def test_wacz_at_through_its_http_page_list(site) -> None:
+    articles, _ = _read(site.warc.parent / "site.wacz", Selection(at=datetime(2024, 5, 2, tzinfo=UTC)))
+    assert len(articles) == 1 and OLDER_WORDS in articles[0].html
+
+
 def test_url_patterns_select_pages(site) -> None:
     articles, skipped = _read(site.warc, Selection(urls=("*/2024/05/balcony-*",)))
     assert len(articles) == 1 and skipped == []

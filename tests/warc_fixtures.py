@@ -190,6 +190,8 @@ def site_records(host: str, gzipped: bool) -> bytes:
         "2024-05-01T10:00:07Z",
         "image/png",
     )
+    short = [("Location", ARTICLE_PATH), ("Content-Type", "text/html; charset=UTF-8")]  # a relative Location
+    warc.response(base + "/?p=42", "2024-06-01T10:00:30Z", b"", short, "302 Found")
     warc.response(base + "/", "2024-06-01T10:01:00Z", home_page(host).encode(), html)
     warc.response(base + "/2024/05/missing-post/", "2024-06-01T10:02:00Z", NOT_FOUND.encode(), html, "404 Not Found")
     return warc.buffer.getvalue()
@@ -251,10 +253,8 @@ def write_wacz(path: Path, host: str, *, with_index: bool = True) -> Path:
     its CDXJ index (unless ``with_index`` is False) and ``datapackage.json``."""
     data = site_records(host, True)
     pages = [{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}]
-    pages += [
-        {"url": f"https://{host}{p}", "ts": "2024-06-01T10:00:00Z"}
-        for p in (ARTICLE_PATH, "/", "/2024/05/missing-post/")
-    ]
+    seeds = (ARTICLE_PATH, "/?p=42", "/", "/2024/05/missing-post/")
+    pages += [{"url": f"http://{host}{path}", "ts": "2024-06-01T10:00:00Z"} for path in seeds]  # as first crawled
     members = {
         "archive/data.warc.gz": data,
         "pages/pages.jsonl": "\n".join(json.dumps(p) for p in pages).encode() + b"\n",

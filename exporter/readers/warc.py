@@ -78,7 +78,8 @@ def candidates(index: ArchiveIndex, captures: Captures, selection: Selection) ->
     if index.pages is not None:
         for url in index.pages:
             if _selected(url, selection.urls):
-                found = [e for e in captures.of_url(url) if not _is_redirect(e)] or captures.of_url(url)
+                same = captures.by_key.get(url_key(url), [])  # http and https alike, for --at
+                found = [e for e in same if not _is_redirect(e)] or captures.of_url(url)
                 groups.setdefault(url_key(url), []).extend(e for e in found if e not in groups.get(url_key(url), []))
         return [group for group in groups.values() if group]
     for entry in index.entries:
@@ -154,24 +155,35 @@ def read_page(
     )
 
 
+def chosen(
+    index: ArchiveIndex, captures: Captures, selection: Selection
+) -> Iterator[tuple[Entry, Resolved | None, int]]:
+    """Each candidate page's chosen capture (latest, or nearest ``--at``), resolved (None when its redirect or
+    revisit leads to no record), and how many captures it has; a page reached again under another URL (a
+    redirect, a shortlink) is left out. From the index alone."""
+    seen: set[str] = set()
+    for group in candidates(index, captures, selection):
+        group.sort(key=lambda e: e.date)
+        entry = nearest(group, selection.at)
+        assert entry is not None
+        resolved = captures.resolve(entry)
+        page = url_key(resolved.entry.uri if resolved is not None else entry.uri)
+        if page in seen:
+            continue
+        seen.add(page)
+        yield entry, resolved, len(group)
+
+
 def read_archive(path: Path, selection: Selection) -> Iterator[RawArticle | Skipped]:
     """Every candidate page of the archive: a RawArticle per article, a Skipped per page with none."""
     index = load_index(path)
     captures = Captures.of(index.entries)
     problems = [warning("read", "warc-broken-record", p) for p in index.problems]
-    seen: set[Entry] = set()
-    for group in candidates(index, captures, selection):
-        group.sort(key=lambda e: e.date)
-        chosen = nearest(group, selection.at)
-        assert chosen is not None
-        resolved = captures.resolve(chosen)
+    for entry, resolved, count in chosen(index, captures, selection):
         if resolved is None:
-            yield _skipped(path, chosen.uri, "its redirect or revisit leads to no record in the archive")
-            continue
-        if resolved.payload in seen and resolved.entry in seen:
-            continue
-        seen.update((resolved.payload, resolved.entry))
-        yield read_page(path, resolved, captures, problems, len(group))
+            yield _skipped(path, entry.uri, "its redirect or revisit leads to no record in the archive")
+        else:
+            yield read_page(path, resolved, captures, problems, count)
 
 
 class WarcReader:
@@ -194,9 +206,9 @@ class WarcReader:
         yield from read_archive(path, selection)
 
     def count(self, path: Path, selection: Selection) -> int:
-        """How many pages will be read (from the index alone: a page with no article still counts)."""
+        """How many pages ``read`` yields, articles or skipped (from the index alone)."""
         index = load_index(path)
-        return len(candidates(index, Captures.of(index.entries), selection))
+        return sum(1 for _ in chosen(index, Captures.of(index.entries), selection))
 
 
 READER = WarcReader()
