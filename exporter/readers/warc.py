@@ -14,7 +14,6 @@ import codecs
 import dataclasses
 import hashlib
 import re
-import zlib
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -25,6 +24,7 @@ from exporter.model import Capture, RawArticle, Skipped
 from exporter.readers.decode import DecodedText, decode_bytes
 from exporter.readers.html import read_decoded
 from exporter.readers.registry import Selection
+from exporter.readers.sniff import is_warc
 from exporter.readers.warc_capture import Captures, Resolved, nearest, url_key
 from exporter.readers.warc_images import image_urls, page_images
 from exporter.readers.warc_index import ArchiveIndex, Entry, load_index, open_record, read_payload
@@ -194,12 +194,7 @@ class WarcReader:
 
     def sniff(self, head: bytes) -> bool:
         """True for a file beginning with a WARC version line, plain or in a gzip member."""
-        if head.startswith(b"\x1f\x8b"):
-            try:
-                head = zlib.decompressobj(wbits=31).decompress(head, 16)
-            except zlib.error:
-                return False
-        return head.startswith(b"WARC/1.")
+        return is_warc(head)
 
     def read(self, path: Path, selection: Selection) -> Iterator[RawArticle | Skipped]:
         """The archive's article pages (and the pages skipped)."""
