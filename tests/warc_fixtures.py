@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import io
 import json
+import random
 import socketserver
 import threading
 import uuid
@@ -308,3 +309,53 @@ class CountingServer:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def write_big_warc(path: Path, host: str, size: int, *, articles: int = 3, block: int = 16 * 2**20) -> int:
+    """A large synthetic WARC of repeated records: binary responses of ``block`` bytes (as video files are)
+    until ``size`` bytes, with ``articles`` article pages (and their images) spread among them. Returns how many
+    article pages it holds."""
+    blob = bytes(random.Random(7).getrandbits(8) for _ in range(4096)) * (block // 4096)
+    images = {
+        "tomatoes.png": picture("PNG", (200, 60, 40)),
+        "herbs.jpg": picture("JPEG", (60, 160, 70)),
+        "watering-can.png": picture("PNG", (40, 120, 60)),
+    }
+    html = [("Content-Type", "text/html; charset=UTF-8")]
+    binaries = max(size // block, 1)
+    every = max(binaries // articles, 1)
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=False)
+
+        def response(uri: str, date: str, body: bytes, headers: list[tuple[str, str]]) -> None:
+            http = StatusAndHeaders("200 OK", [*headers, ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+            fields = {"WARC-Date": date, "WARC-Record-ID": _record_id(f"{uri} {date}")}
+            writer.write_record(
+                writer.create_warc_record(
+                    uri,
+                    "response",
+                    payload=io.BytesIO(body),
+                    length=len(body),
+                    http_headers=http,
+                    warc_headers_dict=fields,
+                )
+            )
+
+        for name, data in images.items():
+            kind = "image/jpeg" if name.endswith(".jpg") else "image/png"
+            response(
+                f"https://{host}/wp-content/uploads/2024/05/{name}",
+                "2024-05-01T10:00:05Z",
+                data,
+                [("Content-Type", kind)],
+            )
+        made = 0
+        for n in range(binaries):
+            if n % every == 0 and made < articles:
+                made += 1
+                words = f"Entry {made} of the large archive keeps its own sentence about the balcony."
+                page = article_page(host, words, OLDER_DATE).replace(ARTICLE_PATH, f"/2024/05/entry-{made}/")
+                response(f"https://{host}/2024/05/entry-{made}/", f"2024-05-0{made}T10:00:00Z", page.encode(), html)
+            video = [("Content-Type", "video/mp4")]
+            response(f"https://{host}/wp-content/uploads/2024/05/clip-{n}.mp4", "2024-05-01T11:00:00Z", blob, video)
+    return made
