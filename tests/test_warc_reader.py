@@ -164,6 +164,30 @@ def test_revisit_without_refers_to_is_resolved_by_digest(tmp_path: Path) -> None
     assert resolved is not None and resolved.payload.uri == "https://a.example/x.png"
 
 
+def test_brotli_page_with_a_header_charset(tmp_path: Path) -> None:
+    """A br-encoded page whose charset only the HTTP header gives (windows-1252 bytes: "café")."""
+    import brotli
+
+    page = (
+        "<html><head><title>Caf\u00e9 notes</title></head><body class='single'><article class='post'>"
+        "<div class='entry-content'><p>A caf\u00e9 on the corner sells seedlings in spring.</p></div></article>"
+        "</body></html>"
+    ).encode("cp1252")
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    headers = [("Content-Type", "text/html; charset=windows-1252"), ("Content-Encoding", "br")]
+    http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+    body = brotli.compress(page)
+    record = writer.create_warc_record(
+        "https://b.example/cafe/", "response", payload=io.BytesIO(body), length=len(body), http_headers=http
+    )
+    writer.write_record(record)
+    path = tmp_path / "b.warc.gz"
+    path.write_bytes(out.getvalue())
+    articles, _ = _read(path)
+    assert "A caf\u00e9 on the corner" in articles[0].html and articles[0].title == "Caf\u00e9 notes"
+
+
 def test_url_key_treats_http_and_https_alike() -> None:
     assert url_key("http://Example.org/a#b") == url_key("https://example.org/a") == url_key("https://example.org:443/a")
     assert url_key("https://example.org") == url_key("https://example.org/")
