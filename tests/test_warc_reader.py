@@ -19,9 +19,10 @@ from exporter.errors import InputError
 from exporter.model import RawArticle, Skipped
 from exporter.readers.dispatch import expand_inputs, reader_for, unsupported_files
 from exporter.readers.registry import Selection
-from exporter.readers.warc import READER, listing
+from exporter.readers.warc import READER
 from exporter.readers.warc_capture import Captures, url_key
 from exporter.readers.warc_index import build_index
+from exporter.readers.warc_pages import listing
 from tests.warc_fixtures import ARTICLE_PATH, NEWER_WORDS, OLDER_WORDS, picture, write_site, write_wacz
 
 HOST = "127.0.0.1:9"

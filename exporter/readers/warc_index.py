@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-import brotli
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord
@@ -344,6 +343,8 @@ def _decoded(record: ArcWarcRecord, limit: int) -> bytes | None:
         return _read_limited(record.content_stream(), limit)
     # warcio 1.8.1's br support fails with the brotli module (it sets an attribute the C object lacks): undo the
     # chunking with warcio and the encoding here, the output bounded as it grows.
+    import brotli  # only for br pages: a C module that costs its import time
+
     chunked = (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
     raw = ChunkedDataReader(record.raw_stream) if chunked else record.raw_stream
     decompressor = brotli.Decompressor()
