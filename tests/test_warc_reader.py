@@ -3,6 +3,7 @@ revisits, skipped pages, archived images, suffixes and sniffing, and hostile byt
 
 from __future__ import annotations
 
+import gzip
 import io
 import pickle
 import tempfile
@@ -17,7 +18,7 @@ from warcio.warcwriter import WARCWriter
 
 from exporter.errors import InputError
 from exporter.model import RawArticle, Skipped
-from exporter.readers.dispatch import expand_inputs, reader_for, unsupported_files
+from exporter.readers.dispatch import expand_inputs, read_file, reader_for, unsupported_files
 from exporter.readers.registry import Selection
 from exporter.readers.warc import READER
 from exporter.readers.warc_capture import Captures, url_key
@@ -198,6 +199,8 @@ def test_listing_pages_by_body_class() -> None:
     assert listing('<body class="archive tag tag-roses">') is not None
     assert listing('<body class="home page page-id-2">') is None  # a static front page is a page
     assert listing("<body><article>a</article><article>b</article></body>") is not None
+    related = '<meta property="og:type" content="article"><body><article>a</article><article>b</article></body>'
+    assert listing(related) is None  # a post with related posts as <article>s
 
 
 def test_suffixes_by_the_name_end_and_sniffing(site, tmp_path: Path) -> None:
@@ -215,20 +218,34 @@ def test_suffixes_by_the_name_end_and_sniffing(site, tmp_path: Path) -> None:
     assert [p.name for p, _ in unsupported_files([folder])] == ["b.gz"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     st.one_of(
         st.binary(max_size=600),
         st.binary(max_size=400).map(lambda b: b"WARC/1.0\r\n" + b),
         st.binary(max_size=400).map(lambda b: b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 40\r\n\r\n" + b),
-    )
+    ),
+    st.sampled_from([".warc", ".warc.gz", ".wacz", ""]),
+    st.booleans(),
 )
-def test_arbitrary_bytes_never_crash_the_reader(data: bytes) -> None:
+def test_arbitrary_bytes_never_crash_the_reader(data: bytes, suffix: str, gzipped: bool) -> None:
+    """Any bytes as a .warc, .warc.gz (gzipped or not), .wacz or a suffix-less sniffed file: InputError or
+    items, never another exception."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "x.warc"
-        path.write_bytes(data)
+        path = Path(folder) / f"x{suffix}"
+        path.write_bytes(gzip.compress(data) if gzipped else data)
         try:
-            items = list(READER.read(path, Selection()))
+            items = list(read_file(path, Selection()))
         except InputError:
             return
         assert all(isinstance(i, RawArticle | Skipped) for i in items)
+
+
+def test_arbitrary_bytes_after_a_good_record_are_a_message(site, tmp_path: Path) -> None:
+    whole = site.warc.read_bytes()
+    after_article = build_index(site.warc).entries[1].offset  # the older article's capture, then junk
+    path = tmp_path / "tail.warc"
+    path.write_bytes(whole[:after_article] + b"WARC/1.0\r\n\x00\xff not a header\r\n\r\n" + b"\xfe" * 300)
+    articles, _ = _read(path)
+    assert len(articles) == 1 and OLDER_WORDS in articles[0].html
+    assert any(m.code == "warc-broken-record" for m in articles[0].warnings)

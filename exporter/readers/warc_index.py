@@ -13,6 +13,7 @@ before it are kept and :attr:`ArchiveIndex.problems` says what happened.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -159,6 +160,10 @@ def index_stream(stream: IO[bytes], name: str, member: str | None, index: Archiv
                 if short:
                     index.problems.append(f"{where}: record at offset {offset} is truncated ({short} bytes missing)")
                     break
+                if not record.rec_type or record.rec_headers.get_header("Content-Length") is None:
+                    text = f"{where}: unreadable record at offset {offset} (no WARC-Type or Content-Length)"
+                    index.problems.append(f"{text}; the rest is not read")
+                    break
                 entry = _entry(record, offset, length, member)
                 if entry is not None:
                     index.entries.append(entry)
@@ -281,8 +286,10 @@ def load_index(path: Path) -> ArchiveIndex:
     return _CACHE[key]
 
 
+@functools.lru_cache(maxsize=16)
 def _stored_member_start(path: Path, member: str) -> int | None:
-    """Where an uncompressed (stored) zip member's bytes begin in the zip file, or None if it is compressed."""
+    """Where an uncompressed (stored) zip member's bytes begin in the zip file, or None if it is compressed
+    (kept per process: a page's images are read from the same member one after another)."""
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo(member)
     if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1:

@@ -35,6 +35,7 @@ MAX_PAGE_BYTES = 32 * 1024 * 1024
 
 _BODY_CLASS = re.compile(r"<body\b[^>]*?\bclass\s*=\s*([\"'])(.*?)\1", re.IGNORECASE | re.DOTALL)
 _ARTICLE_TAG = re.compile(r"<article\b", re.IGNORECASE)
+_OG_ARTICLE = re.compile(r"""<meta\b[^>]*\bcontent\s*=\s*["']article["']""", re.IGNORECASE)
 SINGLE_CLASSES = frozenset({"single", "single-post", "page", "attachment"})
 """WordPress's body classes of a page showing one post or page."""
 LISTING_CLASSES = frozenset({"home", "blog", "archive", "category", "tag", "search", "error404", "author", "date"})
@@ -43,14 +44,15 @@ LISTING_CLASSES = frozenset({"home", "blog", "archive", "category", "tag", "sear
 
 def listing(text: str) -> str | None:
     """Why a page is a listing rather than an article (a WordPress home, archive, search or 404 page by its body
-    classes; else two or more ``<article>`` elements), or None for a page that may hold an article."""
+    classes; else two or more ``<article>`` elements on a page that does not call itself an article with
+    ``og:type``), or None for a page that may hold an article."""
     found = _BODY_CLASS.search(text[:200_000])
     classes = set(found.group(2).split()) if found else set()
     if classes & SINGLE_CLASSES:
         return None
     if marks := sorted(classes & LISTING_CLASSES):
         return f"a listing page, not an article (body class {' '.join(marks)})"
-    if len(_ARTICLE_TAG.findall(text)) >= 2:
+    if len(_ARTICLE_TAG.findall(text)) >= 2 and not _OG_ARTICLE.search(text[:200_000]):
         return "a listing page, not an article (several articles)"
     return None
 
