@@ -7,6 +7,7 @@ import gzip
 import io
 import pickle
 import tempfile
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -249,3 +250,17 @@ def test_arbitrary_bytes_after_a_good_record_are_a_message(site, tmp_path: Path)
     articles, _ = _read(path)
     assert len(articles) == 1 and OLDER_WORDS in articles[0].html
     assert any(m.code == "warc-broken-record" for m in articles[0].warnings)
+
+
+@pytest.mark.parametrize("member", ["indexes/index.cdxj", "pages/pages.jsonl"])
+def test_a_wacz_with_a_corrupt_member_is_an_input_error(site, tmp_path: Path, member: str) -> None:
+    data = bytearray((site.warc.parent / "site.wacz").read_bytes())
+    with zipfile.ZipFile(site.warc.parent / "site.wacz") as archive:
+        info = archive.getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 5, start + info.compress_size - 5, 7):
+        data[i] ^= 0x5A
+    path = tmp_path / "broken.wacz"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError):
+        list(READER.read(path, Selection()))

@@ -19,6 +19,7 @@ import json
 import os
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -253,8 +254,12 @@ def build_index(path: Path) -> ArchiveIndex:
             except (zipfile.BadZipFile, OSError) as exc:
                 raise InputError(f"not a readable WACZ (zip) file ({exc})", path) from None
             with archive:
-                index.pages = _wacz_pages(archive)
-                if not _cdxj_entries(archive, path, index):
+                try:
+                    index.pages = _wacz_pages(archive)
+                    indexed = _cdxj_entries(archive, path, index)
+                except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeError) as exc:
+                    raise InputError(f"broken WACZ: its page list or index cannot be read ({exc})", path) from None
+                if not indexed:
                     warcs = [n for n in archive.namelist() if n.startswith("archive/") and ".warc" in n.lower()]
                     if not warcs:
                         raise InputError("WACZ holds no WARC file under archive/", path)
