@@ -23,7 +23,7 @@ from exporter.readers.dispatch import expand_inputs, read_file, reader_for, unsu
 from exporter.readers.registry import Selection
 from exporter.readers.warc import READER
 from exporter.readers.warc_capture import Captures, url_key
-from exporter.readers.warc_index import build_index
+from exporter.readers.warc_index import build_index, load_index
 from exporter.readers.warc_pages import listing
 from tests.warc_fixtures import ARTICLE_PATH, NEWER_WORDS, OLDER_WORDS, picture, write_site, write_wacz
 
@@ -264,3 +264,10 @@ def test_a_wacz_with_a_corrupt_member_is_an_input_error(site, tmp_path: Path, me
     path.write_bytes(bytes(data))
     with pytest.raises(InputError):
         list(READER.read(path, Selection()))
+
+
+def test_indexes_of_several_archives_are_kept(site) -> None:
+    """A run counts every input's pages, then reads them: each archive is indexed once."""
+    first = load_index(site.warc)
+    assert load_index(site.warc_gz) is not first
+    assert load_index(site.warc) is first

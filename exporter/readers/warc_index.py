@@ -275,18 +275,21 @@ def build_index(path: Path) -> ArchiveIndex:
     return index
 
 
+CACHED_INDEXES = 16
+"""Indexes kept per process: a run counts every input's pages before reading them, and must not index twice."""
 _CACHE: dict[tuple[str, int, int], ArchiveIndex] = {}
 
 
 def load_index(path: Path) -> ArchiveIndex:
-    """:func:`build_index`, kept for the last archive read (``count`` and ``read`` share one pass)."""
+    """:func:`build_index`, kept for the last archives read (``count`` and ``read`` share one pass)."""
     try:
         stat = path.stat()
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})", path) from None
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if key not in _CACHE:
-        _CACHE.clear()
+        while len(_CACHE) >= CACHED_INDEXES:
+            del _CACHE[next(iter(_CACHE))]
         _CACHE[key] = build_index(path)
     return _CACHE[key]
 
