@@ -67,6 +67,12 @@ def test_article_exports_once_from_the_latest_capture_with_its_images(exported, 
     assert "Tending a Balcony Garden" in pdftotext(pdfs[0])
 
 
+def test_wacz_gives_the_same_books(exported) -> None:
+    (_, warc), (_, wacz) = exported[0]["warc"], exported[0]["wacz"]
+    for suffix in (".epub", ".pdf"):
+        assert _books(warc, suffix)[0].read_bytes() == _books(wacz, suffix)[0].read_bytes()
+
+
 @pytest.mark.parametrize("name", ["warc", "wacz"])
 def test_home_page_and_404_are_skipped_and_counted(exported, name: str) -> None:
     proc, out = exported[0][name]
