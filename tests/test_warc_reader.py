@@ -23,6 +23,7 @@ from exporter.readers.dispatch import expand_inputs, read_file, reader_for, unsu
 from exporter.readers.registry import Selection
 from exporter.readers.warc import READER
 from exporter.readers.warc_capture import Captures, url_key
+from exporter.readers.warc_images import page_images
 from exporter.readers.warc_index import build_index, load_index
 from exporter.readers.warc_pages import listing
 from tests.warc_fixtures import ARTICLE_PATH, NEWER_WORDS, OLDER_WORDS, picture, write_site, write_wacz
@@ -271,3 +272,28 @@ def test_indexes_of_several_archives_are_kept(site) -> None:
     first = load_index(site.warc)
     assert load_index(site.warc_gz) is not first
     assert load_index(site.warc) is first
+
+
+def test_image_nearest_capture_that_is_an_image(tmp_path: Path) -> None:
+    """A 404 captured nearer the page does not hide the image captured a month earlier."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    for status, date, body in (
+        ("200 OK", "2024-01-01T00:00:00Z", picture("PNG", (1, 2, 3))),
+        ("404 Not Found", "2024-02-01T00:00:00Z", b"gone"),
+    ):
+        http = StatusAndHeaders(status, [("Content-Type", "image/png")], protocol="HTTP/1.1")
+        record = writer.create_warc_record(
+            "https://c.example/p.png",
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=http,
+            warc_headers_dict={"WARC-Date": date},
+        )
+        writer.write_record(record)
+    path = tmp_path / "c.warc"
+    path.write_bytes(out.getvalue())
+    captures = Captures.of(build_index(path).entries)
+    images = page_images(path, datetime(2024, 2, 1, tzinfo=UTC), captures, ["https://c.example/p.png"])
+    found = images.image("https://c.example/p.png")
+    assert found is not None and found[0].startswith(b"\x89PNG")

@@ -36,24 +36,25 @@ class WarcImages:
         return {"path": self.path, "when": self.when, "entries": self.entries, "_captures": None}
 
     def image(self, url: str) -> tuple[bytes, str] | None:
-        """The payload of the capture of ``url`` nearest the page's capture (revisits and redirects resolved)
-        and the URL it was captured under; None when the archive holds no readable 2xx capture of it."""
+        """The payload of the capture of ``url`` nearest the page's capture (revisits and redirects resolved; a
+        capture that is no 2xx response or cannot be read gives way to the next nearest) and the URL it was
+        captured under; None when the archive holds no readable 2xx capture of it."""
         if self._captures is None:
             self._captures = Captures.of(self.entries)
         url = url.strip().partition("#")[0]
-        chosen = self._captures.nearest(url, self.when)
-        if chosen is None:
-            return None
-        resolved = self._captures.resolve(chosen)
-        if resolved is None:
-            return None
-        status = resolved.entry.status if resolved.entry.status is not None else resolved.payload.status
-        if status is not None and not 200 <= status < 300:
-            return None
-        data = read_payload(self.path, resolved.payload, MAX_ARCHIVED_IMAGE)
-        if data is None:
-            return None
-        return data, resolved.entry.uri
+        captures = self._captures.of_url(url)
+        by_distance = sorted(reversed(captures), key=lambda e: abs((e.date - self.when).total_seconds()))
+        for chosen in by_distance:  # the nearest capture that is an image: a later 404 does not hide an earlier 200
+            resolved = self._captures.resolve(chosen)
+            if resolved is None:
+                continue
+            status = resolved.entry.status if resolved.entry.status is not None else resolved.payload.status
+            if status is not None and not 200 <= status < 300:
+                continue
+            data = read_payload(self.path, resolved.payload, MAX_ARCHIVED_IMAGE)
+            if data is not None:
+                return data, resolved.entry.uri
+        return None
 
 
 def image_urls(html: str, extra: Iterable[str | None] = ()) -> list[str]:
