@@ -297,3 +297,30 @@ def test_image_nearest_capture_that_is_an_image(tmp_path: Path) -> None:
     images = page_images(path, datetime(2024, 2, 1, tzinfo=UTC), captures, ["https://c.example/p.png"])
     found = images.image("https://c.example/p.png")
     assert found is not None and found[0].startswith(b"\x89PNG")
+
+
+def test_a_page_gone_later_is_read_from_its_last_good_capture(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    page = (
+        "<html><body class='single'><article class='post'><div class='entry-content'><p>{}</p></div></article>"
+        "</body></html>"
+    )
+    for status, date, words in (
+        ("200 OK", "2024-01-01T00:00:00Z", "The pond froze over in the first week of January."),
+        ("404 Not Found", "2024-03-01T00:00:00Z", "Gone."),
+    ):
+        http = StatusAndHeaders(status, [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        body = page.format(words).encode()
+        record = writer.create_warc_record(
+            "https://d.example/pond/",
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=http,
+            warc_headers_dict={"WARC-Date": date},
+        )
+        writer.write_record(record)
+    path = tmp_path / "d.warc"
+    path.write_bytes(out.getvalue())
+    articles, skipped = _read(path)
+    assert len(articles) == 1 and "pond froze" in articles[0].html and skipped == []

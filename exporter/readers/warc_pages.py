@@ -159,13 +159,15 @@ def read_page(
 def chosen(
     index: ArchiveIndex, captures: Captures, selection: Selection
 ) -> Iterator[tuple[Entry, Resolved | None, int]]:
-    """Each candidate page's chosen capture (latest, or nearest ``--at``), resolved (None when its redirect or
+    """Each candidate page's chosen capture (of its 200 responses, the latest or the one nearest ``--at``; a page
+    with none is read from its other captures, to be skipped with their status), resolved (None when its redirect or
     revisit leads to no record), and how many captures it has; a page reached again under another URL (a
     redirect, a shortlink) is left out. From the index alone."""
     seen: set[str] = set()
     for group in candidates(index, captures, selection):
         group.sort(key=lambda e: e.date)
-        entry = nearest(group, selection.at)
+        answered = [e for e in group if e.status == 200]  # a page later gone (404) is read from its last capture
+        entry = nearest(answered or group, selection.at)
         assert entry is not None
         resolved = captures.resolve(entry)
         page = url_key(resolved.entry.uri if resolved is not None else entry.uri)
