@@ -68,6 +68,14 @@ def _is_html(entry: Entry, captures: Captures) -> bool:
     return entry.mime in HTML_TYPES
 
 
+def _answered(entry: Entry, captures: Captures) -> bool:
+    """True for a 200 response, or a revisit of one."""
+    if entry.status is None and entry.rtype == "revisit":
+        original = captures.original(entry)
+        return original is not None and original.status == 200
+    return entry.status == 200
+
+
 def _selected(url: str, patterns: tuple[str, ...]) -> bool:
     return not patterns or any(fnmatchcase(url, p) for p in patterns)
 
@@ -78,10 +86,10 @@ def candidates(index: ArchiveIndex, captures: Captures, selection: Selection) ->
     groups: dict[str, list[Entry]] = {}
     if index.pages is not None:
         for url in index.pages:
-            if _selected(url, selection.urls):
-                same = captures.by_key.get(url_key(url), [])  # http and https alike, for --at
-                found = [e for e in same if not _is_redirect(e)] or captures.of_url(url)
-                groups.setdefault(url_key(url), []).extend(e for e in found if e not in groups.get(url_key(url), []))
+            if not _selected(url, selection.urls) or url_key(url) in groups:
+                continue
+            same = captures.by_key.get(url_key(url), [])  # http and https alike, for --at
+            groups[url_key(url)] = [e for e in same if not _is_redirect(e)] or list(captures.of_url(url))
         return [group for group in groups.values() if group]
     for entry in index.entries:
         if entry.rtype == "resource" or _is_redirect(entry) or not _is_html(entry, captures):
@@ -166,7 +174,7 @@ def chosen(
     seen: set[str] = set()
     for group in candidates(index, captures, selection):
         group.sort(key=lambda e: e.date)
-        answered = [e for e in group if e.status == 200]  # a page later gone (404) is read from its last capture
+        answered = [e for e in group if _answered(e, captures)]  # a page gone later (404): its last good capture
         entry = nearest(answered or group, selection.at)
         assert entry is not None
         resolved = captures.resolve(entry)
