@@ -324,3 +324,15 @@ def test_a_page_gone_later_is_read_from_its_last_good_capture(tmp_path: Path) ->
     path.write_bytes(out.getvalue())
     articles, skipped = _read(path)
     assert len(articles) == 1 and "pond froze" in articles[0].html and skipped == []
+
+
+def test_a_wrong_content_length_is_a_problem_and_warcio_prints_nothing(site, tmp_path: Path, capsys) -> None:
+    data = site.warc.read_bytes()
+    entry = build_index(site.warc).entries[0]
+    head = data[entry.offset : entry.offset + 2000]
+    declared = int(head.split(b"Content-Length: ", 1)[1].split(b"\r\n", 1)[0])
+    wrong = head.replace(b"Content-Length: %d" % declared, b"Content-Length: %d" % (declared - 3), 1)
+    path = tmp_path / "length.warc"
+    path.write_bytes(data[: entry.offset] + wrong + data[entry.offset + 2000 :])
+    assert build_index(path).problems
+    assert capsys.readouterr().err == ""
