@@ -26,7 +26,15 @@ from exporter.readers.warc_capture import Captures, url_key
 from exporter.readers.warc_images import page_images
 from exporter.readers.warc_index import build_index, load_index
 from exporter.readers.warc_pages import listing
-from tests.warc_fixtures import ARTICLE_PATH, NEWER_WORDS, OLDER_WORDS, picture, write_site, write_wacz
+from tests.warc_fixtures import (
+    ARTICLE_PATH,
+    NEWER_WORDS,
+    OLDER_WORDS,
+    picture,
+    site_records,
+    write_site,
+    write_wacz,
+)
 
 HOST = "127.0.0.1:9"
 UPLOADS = f"https://{HOST}/wp-content/uploads/2024/05"
@@ -326,13 +334,16 @@ def test_a_page_gone_later_is_read_from_its_last_good_capture(tmp_path: Path) ->
     assert len(articles) == 1 and "pond froze" in articles[0].html and skipped == []
 
 
-def test_a_wrong_content_length_is_a_problem_and_warcio_prints_nothing(site, tmp_path: Path, capsys) -> None:
-    data = site.warc.read_bytes()
-    entry = build_index(site.warc).entries[0]
+def test_a_wrong_content_length_is_a_problem_and_warcio_prints_nothing(tmp_path: Path, capsys) -> None:
+    whole = tmp_path / "whole.warc"
+    whole.write_bytes(site_records(HOST, False))  # no truncated record at the end
+    data = whole.read_bytes()
+    entry = build_index(whole).entries[0]
     head = data[entry.offset : entry.offset + 2000]
     declared = int(head.split(b"Content-Length: ", 1)[1].split(b"\r\n", 1)[0])
     wrong = head.replace(b"Content-Length: %d" % declared, b"Content-Length: %d" % (declared - 3), 1)
     path = tmp_path / "length.warc"
     path.write_bytes(data[: entry.offset] + wrong + data[entry.offset + 2000 :])
-    assert build_index(path).problems
+    problems = build_index(path).problems
+    assert len(problems) == 1 and "length does not match" in problems[0], problems
     assert capsys.readouterr().err == ""
