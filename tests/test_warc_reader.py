@@ -116,6 +116,11 @@ def test_wacz_page_list_redirect_followed_and_told(site) -> None:
     assert any(m.code == "warc-resolved" and "redirects (302)" in m.text for m in articles[0].warnings)
 
 
+def test_wacz_url_pattern_matches_the_https_capture_of_an_http_page(site) -> None:
+    articles, _ = _read(site.warc.parent / "site.wacz", Selection(urls=(f"https://{HOST}/2024/*",)))
+    assert len(articles) == 1
+
+
 def test_wacz_at_through_its_http_page_list(site) -> None:
     articles, _ = _read(site.warc.parent / "site.wacz", Selection(at=datetime(2024, 5, 2, tzinfo=UTC)))
     assert len(articles) == 1 and OLDER_WORDS in articles[0].html

@@ -86,9 +86,9 @@ def candidates(index: ArchiveIndex, captures: Captures, selection: Selection) ->
     groups: dict[str, list[Entry]] = {}
     if index.pages is not None:
         for url in index.pages:
-            if not _selected(url, selection.urls) or url_key(url) in groups:
+            same = captures.by_key.get(url_key(url), [])  # http and https alike, for --at and --url
+            if url_key(url) in groups or not any(_selected(u, selection.urls) for u in [url, *(e.uri for e in same)]):
                 continue
-            same = captures.by_key.get(url_key(url), [])  # http and https alike, for --at
             groups[url_key(url)] = [e for e in same if not _is_redirect(e)] or list(captures.of_url(url))
         return [group for group in groups.values() if group]
     for entry in index.entries:
