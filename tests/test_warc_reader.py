@@ -46,6 +46,7 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     made = write_site(folder, HOST)
     write_wacz(folder / "site.wacz", HOST)
     write_wacz(folder / "noindex.wacz", HOST, with_index=False)
+    write_wacz(folder / "deflated.wacz", HOST, stored=False)
     return made
 
 
@@ -78,9 +79,11 @@ def test_whole_file_gzip_names_warcio_recompress(site) -> None:
     assert "warcio recompress" in caught.value.message and "\n" not in caught.value.message
 
 
-@pytest.mark.parametrize("name", ["warc", "warc_gz", "wacz", "noindex"])
+@pytest.mark.parametrize("name", ["warc", "warc_gz", "wacz", "noindex", "deflated"])
 def test_latest_capture_once_and_listing_and_404_skipped(site, name: str) -> None:
-    path = {"wacz": site.warc.parent / "site.wacz", "noindex": site.warc.parent / "noindex.wacz"}.get(name)
+    path = {n: site.warc.parent / f"{'site' if n == 'wacz' else n}.wacz" for n in ("wacz", "noindex", "deflated")}.get(
+        name
+    )
     articles, skipped = _read(path or getattr(site, name))
     assert len(articles) == 1
     raw = articles[0]
@@ -132,8 +135,9 @@ def test_url_patterns_select_pages(site) -> None:
     assert _read(site.warc, Selection(urls=("*/nothing/*",))) == ([], [])
 
 
-def test_images_are_absolute_and_served_from_the_archive(site) -> None:
-    articles, _ = _read(site.warc_gz)
+@pytest.mark.parametrize("name", ["site.warc.gz", "site.wacz", "deflated.wacz"])
+def test_images_are_absolute_and_served_from_the_archive(site, name: str) -> None:
+    articles, _ = _read(site.warc.parent / name)
     raw = articles[0]
     assert f'src="{UPLOADS}/tomatoes.png"' in raw.html  # relative in the page
     archive = pickle.loads(pickle.dumps(raw.archive))  # it crosses to worker processes

@@ -249,9 +249,9 @@ def _cdxj(warc_gz: bytes, filename: str) -> str:
     return "\n".join(sorted(lines)) + "\n"
 
 
-def write_wacz(path: Path, host: str, *, with_index: bool = True) -> Path:
-    """The fixture site's records as a WACZ: ``archive/data.warc.gz`` (stored, not deflated), its page list,
-    its CDXJ index (unless ``with_index`` is False) and ``datapackage.json``."""
+def write_wacz(path: Path, host: str, *, with_index: bool = True, stored: bool = True) -> Path:
+    """The fixture site's records as a WACZ: ``archive/data.warc.gz`` (stored, not deflated, unless ``stored`` is
+    False), its page list, its CDXJ index (unless ``with_index`` is False) and ``datapackage.json``."""
     data = site_records(host, True)
     pages = [{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}]
     seeds = (ARTICLE_PATH, "/?p=42", "/", "/2024/05/missing-post/")
@@ -270,7 +270,7 @@ def write_wacz(path: Path, host: str, *, with_index: bool = True) -> Path:
     members["datapackage.json"] = json.dumps(package, indent=2).encode()
     with zipfile.ZipFile(path, "w") as archive:
         for name, content in members.items():
-            kind = zipfile.ZIP_STORED if name.startswith("archive/") else zipfile.ZIP_DEFLATED
+            kind = zipfile.ZIP_STORED if name.startswith("archive/") and stored else zipfile.ZIP_DEFLATED
             archive.writestr(name, content, compress_type=kind)
     return path
 
