@@ -106,8 +106,8 @@ def test_an_unregistered_toy_reader_leaves_no_trace(tmp_path: Path) -> None:
 
 
 def test_the_built_in_readers_and_their_suffixes() -> None:
-    assert [r.name for r in readers()] == ["text", "html", "wxr"]
-    assert suffixes() == (".txt", ".html", ".htm", ".xhtml", ".xml")  # the order docs/bad-input.md shows
+    assert [r.name for r in readers()] == ["text", "html", "wxr", "warc"]
+    assert suffixes() == (".txt", ".html", ".htm", ".xhtml", ".xml", ".warc", ".warc.gz", ".wacz")  # docs/bad-input.md
     for name, expected in [("a.txt", "text"), ("b.HTML", "html"), ("c.htm", "html"), ("d.xhtml", "html")]:
         assert reader_for(Path(name)).name == expected  # by suffix: the file is not opened
     assert reader_for(Path("e.xml")) is reader_named("wxr")
@@ -173,7 +173,9 @@ def test_what_no_reader_claims_is_an_unsupported_file_type(tmp_path: Path, head:
     path = tmp_path / "thing.bin"
     path.write_bytes(head)
     with pytest.raises(
-        InputError, match=r"unsupported file type '\.bin' \(expected \.txt, \.html, \.htm, \.xhtml, \.xml\)"
+        InputError,
+        match=r"unsupported file type '\.bin' \(expected \.txt, \.html, \.htm, \.xhtml, \.xml, \.warc, "
+        r"\.warc\.gz, \.wacz\)",
     ):
         reader_for(path)
     assert count_items(path) == 1  # its error is one item of the run

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -31,9 +32,21 @@ def fail(exc: ExporterError) -> NoReturn:
     sys.exit(exc.exit_code)
 
 
+def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """``--at``: an ISO 8601 date or date and time as an aware UTC datetime (a date alone is its midnight UTC);
+    anything else is a usage error."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date or time (2024-05-01, 2024-05-01T12:00:00Z)") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def selection_options(command: F) -> F:
     """The options that choose what is read and how it is named, shared by ``export`` and ``inspect``:
-    ``--status``, ``--type``, ``--media``, ``--rules`` and ``--name``."""
+    ``--status``, ``--type``, ``--url``, ``--at``, ``--media``, ``--rules`` and ``--name``."""
     options = [
         click.option(
             "--status",
@@ -50,6 +63,21 @@ def selection_options(command: F) -> F:
             show_default=True,
             metavar="LIST",
             help="WXR: post types to export, comma-separated (post,page or custom types).",
+        ),
+        click.option(
+            "--url",
+            "urls",
+            multiple=True,
+            metavar="PATTERN",
+            help="Web archives: read only the pages whose URL matches this glob (repeatable; default: every page).",
+        ),
+        click.option(
+            "--at",
+            "at",
+            callback=_moment,
+            metavar="DATE",
+            help="Web archives: read each page's capture nearest this date or time (ISO 8601, UTC unless it says "
+            "otherwise: 2024-05-01 or 2024-05-01T12:00:00Z); default: the latest capture.",
         ),
         click.option(
             "--media",

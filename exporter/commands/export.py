@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -117,6 +118,8 @@ def export(
     bundle: str | None,
     statuses: str,
     types: str,
+    urls: tuple[str, ...],
+    at: datetime | None,
     media_dir: Path | None,
     rules: Path | None,
     name: str | None,
@@ -130,8 +133,8 @@ def export(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Export INPUTS (WordPress WXR .xml exports, saved .html pages, .txt dumps, or folders of them; - reads
-    standard input)."""
+    """Export INPUTS (WordPress WXR .xml exports, saved .html pages, .txt dumps, web archives .warc/.wacz, or
+    folders of them; - reads standard input)."""
     options = Options(
         output_dir=output_dir,
         formats=tuple(dict.fromkeys(formats)) or FORMATS,
@@ -139,6 +142,8 @@ def export(
         media_dir=media_dir,
         statuses=names(statuses, "--status"),
         types=names(types, "--type"),
+        urls=urls,
+        at=at,
         bundle=bundle.strip() if bundle and bundle.strip() else None,
         item_timeout=item_timeout,
         resume=resume,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -35,6 +36,8 @@ def inspect(
     inputs: tuple[str, ...],
     statuses: str,
     types: str,
+    urls: tuple[str, ...],
+    at: datetime | None,
     media_dir: Path | None,
     rules: Path | None,
     name: str | None,
@@ -49,6 +52,8 @@ def inspect(
         rules=rules,
         statuses=names(statuses, "--status"),
         types=names(types, "--type"),
+        urls=urls,
+        at=at,
     )
     paths = check_usage(inputs, name, options)
     items: list[dict[str, object]] = []

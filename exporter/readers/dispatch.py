@@ -58,6 +58,14 @@ def suffixes() -> tuple[str, ...]:
     return tuple(seen)
 
 
+def claimed_suffix(path: Path, known: Iterable[str]) -> str | None:
+    """The longest of the ``known`` suffixes the lower-cased file name ends with (``.warc.gz`` before ``.gz``),
+    or None. Multi-part suffixes are matched by the name's end, not by ``Path.suffix``."""
+    name = path.name.lower()
+    found = [s for s in known if name.endswith(s.lower()) and len(name) > len(s)]
+    return max(found, key=len) if found else None
+
+
 def _folder_files(folder: Path) -> list[Path]:
     """Every file inside ``folder`` (recursive, sorted), hidden files and folders left out, and the library folders
     an export made inside it (their books, pages, feeds and bag files are no inputs)."""
@@ -112,7 +120,7 @@ def expand_inputs(inputs: list[Input], besides: Iterable[Path | None] = ()) -> l
             found = [
                 p
                 for p in _folder_files(path)
-                if p.suffix.lower() in known and not any(p.resolve().is_relative_to(o) for o in inside)
+                if claimed_suffix(p, known) and not any(p.resolve().is_relative_to(o) for o in inside)
             ]
             if not found:
                 out.append(InputError(f"folder holds no supported files ({', '.join(known)})", path))
@@ -133,7 +141,7 @@ def unsupported_files(inputs: list[Input], besides: Iterable[Path | None] = ()) 
         for path in inputs
         if isinstance(path, Path) and path.is_dir()
         for p in _folder_files(path)
-        if p.suffix.lower() not in known and not any(p.resolve().is_relative_to(o) for o in others)
+        if not claimed_suffix(p, known) and not any(p.resolve().is_relative_to(o) for o in others)
     ]
 
 
@@ -142,8 +150,9 @@ def reader_for(path: Path) -> Reader:
     bytes. InputError when none does (or the file cannot be opened to sniff it)."""
     suffix = path.suffix.lower()
     registered = readers()
+    claimed = claimed_suffix(path, suffixes())
     for reader in registered:
-        if suffix in (s.lower() for s in reader.suffixes):
+        if claimed is not None and claimed in (s.lower() for s in reader.suffixes):
             return reader
     with open_input(path) as handle:
         try:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from exporter.errors import InputError
 from exporter.messages import info, warning
@@ -32,6 +33,7 @@ from exporter.readers.html_meta import PageMeta, subtitle
 from exporter.readers.registry import Selection
 from exporter.readers.sniff import head_markup
 from exporter.readers.title import html_title_text, humanise
+from exporter.urls import absolute
 
 # Elements a saved page or a post fragment begins with (after its doctype and comments), for sniffing.
 FIRST_ELEMENTS = frozenset(
@@ -47,14 +49,24 @@ def read_html(path: Path) -> RawArticle:
     JSON-LD and the post header. Fragments (no ``<html>``/``<body>``, or a body without chrome): the whole
     document is the body. Raises InputError for unreadable files and pages without article text.
     """
-    decoded = read_text_file(path, is_html=True)
+    return read_decoded(path, read_text_file(path, is_html=True))
+
+
+def read_decoded(path: Path, decoded: DecodedText, *, page_url: str | None = None) -> RawArticle:
+    """Read a page already decoded to text (from a file, or a web archive's record) into a RawArticle.
+
+    ``path`` names the source in messages and in the RawArticle; a page read from a web archive gives its
+    ``page_url``: the fallback title is taken from the URL's last segment instead of the file name, and every
+    image address of the body (``src``, ``srcset``, lazy-load attributes) is made absolute against it, so the
+    archive's own captures can be found by URL. InputError when the page holds no article text.
+    """
     try:
-        return _read(path, decoded)
+        return _read(path, decoded, page_url)
     except RecursionError:
         raise InputError("HTML nested too deeply to read", path) from None
 
 
-def _read(path: Path, decoded: DecodedText) -> RawArticle:
+def _read(path: Path, decoded: DecodedText, page_url: str | None) -> RawArticle:
     text = decoded.text.lstrip("\ufeff")
     warnings = list(decoded.warnings)
     try:
@@ -81,7 +93,7 @@ def _read(path: Path, decoded: DecodedText) -> RawArticle:
     if title_html is not None:
         title = html_title_text(title_html) or title  # as the heading shows it: "Mark<sup>up</sup>" is "Markup"
     if title is None:
-        title = humanise(path.stem)
+        title = humanise(_url_stem(page_url) if page_url else path.stem)
         warnings.append(warning("read", "title-from-file-name", "title taken from the file name"))
     if site_name is None and tail_site:
         site_name = tail_site
@@ -97,6 +109,8 @@ def _read(path: Path, decoded: DecodedText) -> RawArticle:
     if dek_el is not None and within(dek_el, container):
         dek_el.decompose()
     clean_container(container, title, title_el is None, warnings)
+    if page_url is not None:
+        absolute_images(container, page_url)
     html = serialise(container)
     if not has_words(container):
         raise InputError("no article text found", path)
@@ -120,6 +134,36 @@ def _read(path: Path, decoded: DecodedText) -> RawArticle:
         source_hash=decoded.sha256,
         featured_image=meta.featured_image(source_url),
     )
+
+
+IMAGE_URL_ATTRIBUTES = ("src", "data-src", "data-lazy-src", "data-orig-file", "data-large-file")
+IMAGE_SRCSET_ATTRIBUTES = ("srcset", "data-srcset", "data-lazy-srcset")
+
+
+def absolute_images(container: Tag, base: str) -> None:
+    """Make every image address in ``container`` (``<img>`` and ``<source>``: ``src``, lazy-load attributes,
+    each ``srcset`` candidate) absolute against the page's URL ``base``."""
+    for element in container.find_all(["img", "source"]):
+        for name in IMAGE_URL_ATTRIBUTES:
+            value = element.get(name)
+            if isinstance(value, str) and (url := absolute(value, base)) is not None:
+                element[name] = url
+        for name in IMAGE_SRCSET_ATTRIBUTES:
+            value = element.get(name)
+            if isinstance(value, str):
+                element[name] = ", ".join(_absolute_candidate(c, base) for c in value.split(",") if c.strip())
+
+
+def _absolute_candidate(candidate: str, base: str) -> str:
+    url, _, descriptor = candidate.strip().partition(" ")
+    made = absolute(url, base) or url
+    return f"{made} {descriptor.strip()}".strip()
+
+
+def _url_stem(url: str) -> str:
+    """The last segment of a URL's path, without its suffix (``/2024/05/my-post/`` gives ``my-post``)."""
+    segment = next((s for s in reversed(urlsplit(url).path.split("/")) if s), "") or urlsplit(url).netloc
+    return Path(unquote(segment)).stem or segment
 
 
 class HtmlReader:

@@ -71,6 +71,7 @@ READERS: Registry[Any] = Registry()
 READERS.register("exporter.readers.text:READER", "text", 10)
 READERS.register("exporter.readers.html:READER", "html", 20)
 READERS.register("exporter.readers.wxr:READER", "wxr", 30)
+READERS.register("exporter.readers.warc:READER", "warc", 40)
 
 
 def reader_named(name: str) -> Reader:

@@ -1,4 +1,4 @@
-"""What the first bytes of a file say it is: markup (its doctype and first element) or plain text.
+"""What the first bytes of a file say it is: markup (its doctype and first element), a web archive, or plain text.
 
 The readers' ``sniff`` methods use these when a file's suffix names no reader. The prolog is skipped by hand
 (an XML declaration, comments, a doctype with its internal subset), in one linear pass: it may be hostile.
@@ -7,6 +7,7 @@ The readers' ``sniff`` methods use these when a file's suffix names no reader. T
 from __future__ import annotations
 
 import re
+import zlib
 
 from exporter.readers.decode import decode_head
 
@@ -62,7 +63,19 @@ def _doctype_end(text: str, pos: int) -> int:
     return len(text)
 
 
+def is_warc(head: bytes) -> bool:
+    """True for a web archive: a ``WARC/1.x`` version line first, as it is or in a first gzip member."""
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, 16)
+        except zlib.error:
+            return False
+    return head.startswith(b"WARC/1.")
+
+
 def is_plain_text(head: bytes) -> bool:
-    """True for text (not binary data) that does not begin with markup."""
+    """True for text (not binary data) that does not begin with markup, and is no web archive."""
+    if is_warc(head):
+        return False
     text = decode_head(head)
     return text is not None and not _MARKUP_START.match(text.lstrip("\ufeff \t\r\n"))
