@@ -15,8 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.tools import epub_text, pdftotext, run_cli, run_epubcheck
-from tests.warc_fixtures import NEWER_WORDS, OLDER_WORDS, CountingServer, Site, write_site, write_wacz
+from tests.tools import epub_documents, epub_text, flat, pdftotext, run_cli, run_epubcheck
+from tests.warc_fixtures import (
+    ARTICLE_PATH,
+    NEWER_DATE,
+    NEWER_WORDS,
+    OLDER_WORDS,
+    CountingServer,
+    Site,
+    _record_id,
+    write_site,
+    write_wacz,
+)
 
 IMAGES = ("tomatoes", "herbs", "watering-can")
 
@@ -76,7 +86,7 @@ def test_wacz_gives_the_same_books(exported) -> None:
 @pytest.mark.parametrize("name", ["warc", "wacz"])
 def test_home_page_and_404_are_skipped_and_counted(exported, name: str) -> None:
     proc, out = exported[0][name]
-    assert "1 exported" in proc.stderr and "2 skipped" in proc.stderr, proc.stderr
+    assert "1 exported; 2 archived page(s) with no article skipped" in proc.stderr, proc.stderr
     assert "HTTP 404" in proc.stderr and "no article in the page" in proc.stderr
     runs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["runs"]
     assert runs[-1]["exported"] == 1 and runs[-1]["skipped"] == 2
@@ -135,3 +145,40 @@ def test_the_server_counts_a_connection(server: CountingServer) -> None:
     with contextlib.suppress(urllib.error.HTTPError):
         urllib.request.urlopen(f"http://{server.host}/", timeout=10).close()
     assert server.connections == before + 1
+
+
+@pytest.mark.parametrize("name", ["warc", "wacz"])
+def test_books_and_manifest_say_where_and_when_it_was_captured(exported, server: CountingServer, name: str) -> None:
+    proc, out = exported[0][name]
+    url = f"https://{server.host}{ARTICLE_PATH}"
+    line = f"Captured from {url} on 1 June 2024 at 10:00 UTC."
+    assert line in flat(pdftotext(_books(out, ".pdf")[0]))
+    assert line in flat(epub_text(_books(out, ".epub")[0]))
+    opf = next(t for n, t in epub_documents(_books(out, ".epub")[0]).items() if n.endswith(".opf"))
+    assert f"<dc:source>{url}</dc:source>" in opf
+    assert f'<meta property="dcterms:created">{NEWER_DATE}</meta>' in opf
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    article = next(i for i in manifest["items"] if i["status"] == "ok")
+    assert article["id"] == f"memento:20240601100001/{url}"
+    capture = article["source"]["capture"]
+    assert capture["record_id"] == _record_id(f"{url} {NEWER_DATE}")
+    assert (capture["target_uri"], capture["captured"]) == (url, NEWER_DATE)
+    assert capture["member"] == (None if name == "warc" else "archive/data.warc.gz")
+    skipped = [i for i in manifest["items"] if i["status"] == "skipped"]
+    assert sorted(i["id"] for i in skipped) == [
+        f"https://{server.host}/",
+        f"https://{server.host}/2024/05/missing-post/",
+    ]
+    assert "2 archived page(s) with no article skipped" in proc.stderr
+
+
+def test_an_archive_whose_only_article_is_broken_is_an_error_naming_the_record(site: Site, tmp_path: Path) -> None:
+    data = site.warc.read_bytes()
+    second = data.index(b"WARC/1.", 1)  # the warcinfo record, then the first response (the article)
+    broken = tmp_path / "broken.warc"
+    broken.write_bytes(data[: second + 300])  # that response cut short
+    proc = run_cli("export", broken, "-o", tmp_path / "out")
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert proc.returncode == 1 and len(errors) == 1, proc.stderr
+    assert errors[0].startswith(f"error: {broken}: no article read; the ") and errors[0].count("broken.warc") == 1
+    assert "are not a readable record" in errors[0], errors

@@ -169,7 +169,8 @@ def export(
             click.echo(f"error: {result.source_path}: {result.error}", err=True)
         elif result.skipped is not None:
             if verbose:
-                click.echo(f"skipped: {result.title} (post {result.post_id}): {result.skipped}", err=True)
+                post = f" (post {result.post_id})" if result.post_id else ""
+                click.echo(f"skipped: {result.title}{post}: {result.skipped}", err=True)
             return
         elif not quiet:
             books = [str(o["path"]) for o in result.outputs if o["format"] not in PICTURES]
@@ -231,7 +232,8 @@ def write_report(
 def summary_line(results: Sequence[ItemResult], options: Options, unsupported: int = 0) -> str:
     """The run in one line: counts first, then what was skipped, the output folder, and the failed items' names.
 
-    ``3 exported, 67 unchanged, 1 failed; 2 skipped by status or type; 4 unsupported file(s) skipped;
+    ``3 exported, 67 unchanged, 1 failed; 2 skipped by status or type; 2 archived page(s) with no article
+    skipped; 4 unsupported file(s) skipped;
     output in out/; failed: bad.txt (Its title)``. "unchanged" appears with --resume (or when any is).
     """
     failed = [r for r in results if r.error is not None]
@@ -246,9 +248,12 @@ def summary_line(results: Sequence[ItemResult], options: Options, unsupported: i
     if failed:
         counts.append(f"{len(failed)} failed")
     parts = [", ".join(counts)]
-    skipped = sum(1 for r in results if r.skipped is not None)
-    if skipped:
-        parts.append(f"{skipped} skipped by status or type")
+    skipped = [r for r in results if r.skipped is not None]
+    pages = sum(1 for r in skipped if r.post_id is None and r.url)  # a web archive's pages with no article
+    if len(skipped) > pages:
+        parts.append(f"{len(skipped) - pages} skipped by status or type")
+    if pages:
+        parts.append(f"{pages} archived page(s) with no article skipped")
     if unsupported:
         parts.append(f"{unsupported} unsupported file(s) skipped")
     parts.append(f"output in {options.output_dir}/")

@@ -126,7 +126,9 @@ def _record_id(path: Path, entry: Entry) -> str:
 
 
 def _skipped(path: Path, url: str, reason: str) -> Skipped:
-    return Skipped(source_path=path, post_id=None, title=url, post_type="page", status="archived", reason=reason)
+    return Skipped(
+        source_path=path, post_id=None, title=url, post_type="page", status="archived", reason=reason, source_url=url
+    )
 
 
 def read_page(
@@ -190,11 +192,16 @@ def read_archive(path: Path, selection: Selection) -> Iterator[RawArticle | Skip
     index = load_index(path)
     captures = Captures.of(index.entries)
     problems = [warning("read", "warc-broken-record", p) for p in index.problems]
+    articles = 0
     for entry, resolved, count in chosen(index, captures, selection):
         if resolved is None:
             yield _skipped(path, entry.uri, "its redirect or revisit leads to no record in the archive")
-        else:
-            yield read_page(path, resolved, captures, problems, count)
+            continue
+        page = read_page(path, resolved, captures, problems, count)
+        articles += isinstance(page, RawArticle)
+        yield page
+    if problems and not articles:  # the broken record's message would otherwise travel with no item
+        raise InputError(f"no article read; {index.problems[0].removeprefix(f'{path}: ')}", path)
 
 
 def count_pages(path: Path, selection: Selection) -> int:
