@@ -11,33 +11,22 @@ from __future__ import annotations
 import colorsys
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from PIL import Image, ImageDraw
+
+from exporter.media_paths import upload_path as media_upload_path
 
 WP = "http://wordpress.org/export/1.2/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF"}
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-_UPLOADS = re.compile(r"/wp-content/uploads/(.+)$")
-_WPCOM_FILES = re.compile(r"^[a-z0-9-]+\.files\.wordpress\.com$")
 
 
 def upload_path(url: str) -> str | None:
-    """The path of an upload URL inside the uploads folder (``2008/06/x.jpg``), or None for any other URL."""
-    parts = urlsplit(url.strip())
-    path = unquote(parts.path)
-    found = _UPLOADS.search(path)
-    if found:
-        relative = found.group(1)
-    elif _WPCOM_FILES.match(parts.netloc.lower()):
-        relative = path.lstrip("/")
-    else:
-        return None
-    if not relative or any(part in ("", ".", "..") for part in relative.split("/")):
-        return None
-    return relative if Path(relative).suffix.lower() in SUFFIXES else None
+    """The path of an image upload URL inside the uploads folder (``2008/06/x.jpg``), or None for any other URL."""
+    relative = media_upload_path(url)
+    return relative if relative is not None and Path(relative).suffix.lower() in SUFFIXES else None
 
 
 def upload_paths(wxr: Path) -> list[str]:
