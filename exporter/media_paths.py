@@ -25,6 +25,29 @@ from urllib.parse import unquote, urlsplit
 
 from exporter.model import Attachment
 
+
+class AttachedFiles(Mapping[str, str]):
+    """:func:`attached_files` of a site's attachments, made on first use (most images are found without it)."""
+
+    def __init__(self, attachments: Mapping[str, Attachment]) -> None:
+        self._attachments = attachments
+        self._files: dict[str, str] | None = None
+
+    def _built(self) -> dict[str, str]:
+        if self._files is None:
+            self._files = attached_files(self._attachments.values())
+        return self._files
+
+    def __getitem__(self, key: str) -> str:
+        return self._built()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+
 _UPLOADS = re.compile(r"/wp-content/uploads/(.+)$")
 _WPCOM_FILES = re.compile(r"^[a-z0-9-]+\.files\.wordpress\.com$")
 """A WordPress.com site's uploads host: ``https://SITE.files.wordpress.com/Y/M/x.jpg`` is ``uploads/Y/M/x.jpg``."""
@@ -113,12 +136,12 @@ def candidate_paths(url: str, attached: Mapping[str, str] | None = None) -> list
     relative = upload_path(url)
     if relative is not None:
         found.extend(with_originals(relative))
-    if attached:
-        found.extend(_attached_candidates(url, attached))
+    if attached is not None:
+        found.extend(attached_paths(url, attached))
     return list(dict.fromkeys(found))
 
 
-def _attached_candidates(url: str, attached: Mapping[str, str]) -> Iterator[str]:
+def attached_paths(url: str, attached: Mapping[str, str]) -> Iterator[str]:
     """The paths an attachment's URL, or a size variant of it, stands for at its ``_wp_attached_file``."""
     key = url_key(url)
     if not key:

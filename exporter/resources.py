@@ -33,7 +33,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from lxml import etree
 
-from exporter.media_paths import base_name, candidate_paths, largest_variant
+from exporter.media_paths import attached_paths, base_name, candidate_paths, largest_variant
 from exporter.urls import LOCAL_SCHEMES, WEB_SCHEMES, as_browser_reads, trim
 from exporter.urls import scheme as url_scheme
 
@@ -228,18 +228,24 @@ class Resolver:
         Jetpack's CDN, an attachment's URL, their size variants), when one exists inside --media."""
         if self.media_dir is None:
             return None
-        paths = candidate_paths(url, self.uploads)
-        if not paths:
-            return None
-        for folder in self._upload_folders():
-            for relative in paths:
-                cand = folder / relative
-                if self.is_allowed(cand):
-                    return cand.resolve()
+        paths = candidate_paths(url)
+        if (found := self._first_present(paths)) is not None:
+            return found
+        attached = [p for p in attached_paths(url, self.uploads) if p not in paths] if self.uploads else []
+        if (found := self._first_present(attached)) is not None:
+            return found
         for folder in self._upload_folders():  # the largest size variant present, from one folder's listing
-            for directory, name in dict.fromkeys((dirname(p), base_name(basename(p))) for p in paths):
+            for directory, name in dict.fromkeys((dirname(p), base_name(basename(p))) for p in [*paths, *attached]):
                 variant = largest_variant(name, self._listing(folder / directory))
                 if variant is not None and self.is_allowed(cand := folder / directory / variant):
+                    return cand.resolve()
+        return None
+
+    def _first_present(self, paths: list[str]) -> Path | None:
+        """The first of ``paths`` (relative to the uploads folder) present inside --media, or None."""
+        for folder in self._upload_folders() if paths else []:
+            for relative in paths:
+                if self.is_allowed(cand := folder / relative):
                     return cand.resolve()
         return None
 
