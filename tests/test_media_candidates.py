@@ -7,6 +7,8 @@ Our own small HTML and generated images in tmp_path; nothing is fetched (every w
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from exporter.clean import clean
 from exporter.clean.image_candidates import choose_sources, image_candidates, srcset_urls, written_url
 from exporter.model import Article, RawArticle
 from exporter.resources import Resolver
+from tests.test_hostile_input import CountingServer
 from tests.wptrt_media import write_image
 
 UP = "https://example.org/wp-content/uploads/2020/01"
@@ -118,3 +121,31 @@ def test_the_book_keeps_no_candidate_attribute(tmp_path: Path) -> None:
     html = f'<p><img src="{GIF}" data-src="{UP}/k.jpg" srcset="{UP}/k.jpg 1x" data-orig-file="{UP}/k.jpg" alt="k"></p>'
     body = _clean(tmp_path, html, "2020/01/k.jpg").body
     assert re.fullmatch(r'<p><img alt="k" src="images/[0-9a-f]{8}-k\.jpg"\s*/></p>', body.strip()), body
+
+
+@pytest.fixture
+def server() -> Iterator[CountingServer]:
+    """tests/test_hostile_input.py's counting HTTP server on 127.0.0.1, serving."""
+    srv = CountingServer()
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield srv
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_no_candidate_is_ever_fetched(tmp_path: Path, server: CountingServer) -> None:
+    """Every address of every form names a live server on 127.0.0.1: it receives no connection."""
+    base = server.base
+    html = (
+        f'<p><img src="{base}/wp-content/uploads/2020/01/a-300x200.jpg" srcset="{base}/a.jpg 1x, '
+        f'https://i0.wp.com/127.0.0.1:{server.server_address[1]}/b.jpg 2x" data-orig-file="{base}/c.jpg"></p>'
+        f'<p><img src="{GIF}" data-src="{base}/d.jpg" data-lazy-srcset="{base}/e.jpg 300w">'
+        f'<noscript><img src="{base}/f.jpg" srcset="{base}/g.jpg 2x"></noscript></p>'
+    )
+    warnings = _warnings(_clean(tmp_path, html))
+    assert server.connections == 0 and server.requests == []
+    assert any(w.endswith(f"{base}/wp-content/uploads/2020/01/a-300x200.jpg") for w in warnings), warnings
+    assert any(w.endswith(f"{base}/d.jpg") for w in warnings), warnings
