@@ -16,6 +16,7 @@ import pytest
 from exporter.clean import clean
 from exporter.clean.image_candidates import choose_sources, image_candidates, srcset_urls, written_url
 from exporter.model import Article, RawArticle
+from exporter.readers.html import read_html
 from exporter.resources import Resolver
 from tests.test_hostile_input import CountingServer
 from tests.wptrt_media import write_image
@@ -149,3 +150,16 @@ def test_no_candidate_is_ever_fetched(tmp_path: Path, server: CountingServer) ->
     assert server.connections == 0 and server.requests == []
     assert any(w.endswith(f"{base}/wp-content/uploads/2020/01/a-300x200.jpg") for w in warnings), warnings
     assert any(w.endswith(f"{base}/d.jpg") for w in warnings), warnings
+
+
+def test_a_saved_page_keeps_no_empty_noscript(tmp_path: Path) -> None:
+    """The reader leaves noscript fallbacks to the cleaner, but one whose only image was a tracking pixel goes."""
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Pixel</title></head><body><article><h1>Pixel</h1><p>Words enough to be the post.</p>"
+        '<ul><li>item</li></ul>\n\n<noscript><img src="https://stats.example/p.gif" width="1" height="1" alt="">'
+        "</noscript></article></body></html>",
+        encoding="utf-8",
+    )
+    raw = read_html(page)
+    assert "noscript" not in raw.html and raw.html.endswith("</ul>"), raw.html

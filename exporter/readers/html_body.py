@@ -276,6 +276,9 @@ def post_scope(container: Tag, body: Tag) -> Tag:
 def clean_container(container: Tag, title: str, drop_title: bool, warnings: list[Message]) -> None:
     """Remove chrome, scripts, ads and (when ``drop_title``) a heading repeating the title, in place.
 
+    Lazy-loading attributes and ``<noscript>`` image fallbacks are left for the cleaner
+    (``exporter/clean/image_candidates.py``); a ``<noscript>`` with no image left is removed.
+
     An ``aside`` without a chrome class or role stays: in a post it is a note box, not a sidebar.
     """
     for node in container.find_all(string=True):
@@ -301,6 +304,9 @@ def clean_container(container: Tag, title: str, drop_title: bool, warnings: list
         icon = (el.name == "svg" and el.get("aria-hidden") == "true") or (el.name == "img" and _is_pixel(el))
         if icon or kind == "hard" or (kind == "soft" and _text_len(el) < total * 0.5):
             el.decompose()
+    for noscript in container.find_all("noscript"):
+        if noscript.find("img") is None:  # nothing left a book could show (a tracking pixel went above)
+            noscript.decompose()
     if drop_title:
         wanted = norm(title)
         for heading in container.find_all(["h1", "h2"], limit=3):
