@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 import threading
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from exporter.clean import clean
 from exporter.clean.image_candidates import choose_sources, image_candidates, srcset_urls, written_url
@@ -19,6 +22,7 @@ from exporter.model import Article, RawArticle
 from exporter.readers.html import read_html
 from exporter.resources import Resolver
 from tests.test_hostile_input import CountingServer
+from tests.tools import run_cli, run_epubcheck
 from tests.wptrt_media import write_image
 
 UP = "https://example.org/wp-content/uploads/2020/01"
@@ -163,3 +167,44 @@ def test_a_saved_page_keeps_no_empty_noscript(tmp_path: Path) -> None:
     )
     raw = read_html(page)
     assert "noscript" not in raw.html and raw.html.endswith("</ul>"), raw.html
+
+
+_PIECES = st.sampled_from(
+    ["<img", " src=", ' srcset="', "a.jpg 2x, b.jpg", " data-src='c.jpg'", "<noscript>", "</noscript>", ">", '"',
+     "'", "/>", "&amp;", "<p>", "text", " ", ",", "data:image/gif;base64,R0lGOD", "\x00", "é"]
+)  # fmt: skip
+
+
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_choosing_sources_never_crashes_and_keeps_text_without_candidates(html: str) -> None:
+    seen: list[str] = []
+    out = choose_sources(html, lambda url: seen.append(url) or url.endswith("b.jpg"))
+    assert isinstance(out, str)
+    if not re.search(r"srcset|data-src|noscript", html, re.IGNORECASE):
+        assert out == html
+
+
+def test_a_lazy_page_exports_with_its_images_and_passes_epubcheck(tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    write_image(media / "2020" / "01" / "p-1024x683.jpg", 1)
+    write_image(media / "2020" / "01" / "q.jpg", 2)
+    page = tmp_path / "in" / "lazy.html"
+    page.parent.mkdir()
+    page.write_text(
+        "<html><head><title>Lazy</title></head><body><article><h1>Lazy</h1><p>Two pictures follow.</p>"
+        f'<figure><img src="{GIF}" data-srcset="{UP}/p-300x200.jpg 300w, {UP}/p-1024x683.jpg 1024w" alt="P">'
+        "<figcaption>The first</figcaption></figure>"
+        f'<p><img src="" data-lazy-src="https://i2.wp.com/example.org/wp-content/uploads/2020/01/q-300x200.jpg"'
+        f' alt="Q"><noscript><img src="{UP}/q-300x200.jpg" alt="Q"></noscript></p></article></body></html>',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run_cli("export", page, "-o", out, "-f", "epub", "--media", media)
+    assert result.returncode == 0, result.stderr
+    (epub,) = out.glob("*.epub")
+    with zipfile.ZipFile(epub) as zf:
+        files = [n.rsplit("/", 1)[-1] for n in zf.namelist() if "/images/" in n and "cover" not in n]
+    names = sorted(name.split("-", 1)[1] for name in files)
+    assert names == ["p-1024x683.jpg", "q.jpg"], names
+    report = run_epubcheck(epub)
+    assert (report.errors, report.warnings) == (0, 0), report.messages
