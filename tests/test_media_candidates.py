@@ -7,9 +7,7 @@ Our own small HTML and generated images in tmp_path; nothing is fetched (every w
 from __future__ import annotations
 
 import re
-import threading
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from exporter.clean.image_candidates import choose_sources, image_candidates, sr
 from exporter.model import Article, RawArticle
 from exporter.readers.html import read_html
 from exporter.resources import Resolver
-from tests.test_hostile_input import CountingServer
+from tests.test_hostile_input import CountingServer, server  # noqa: F401 (the counting server fixture)
 from tests.tools import run_cli, run_epubcheck
 from tests.wptrt_media import write_image
 
@@ -128,20 +126,7 @@ def test_the_book_keeps_no_candidate_attribute(tmp_path: Path) -> None:
     assert re.fullmatch(r'<p><img alt="k" src="images/[0-9a-f]{8}-k\.jpg"\s*/></p>', body.strip()), body
 
 
-@pytest.fixture
-def server() -> Iterator[CountingServer]:
-    """tests/test_hostile_input.py's counting HTTP server on 127.0.0.1, serving."""
-    srv = CountingServer()
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
-
-
-def test_no_candidate_is_ever_fetched(tmp_path: Path, server: CountingServer) -> None:
+def test_no_candidate_is_ever_fetched(tmp_path: Path, server: CountingServer) -> None:  # noqa: F811
     """Every address of every form names a live server on 127.0.0.1: it receives no connection."""
     base = server.base
     html = (
