@@ -178,12 +178,15 @@ def largest_variant(name: str, names: Iterable[str]) -> str | None:
 
 
 def attached_files(attachments: Iterable[Attachment]) -> dict[str, str]:
-    """An attachment's URL key (:func:`url_key`) → its file's path under the uploads folder
-    (``_wp_attached_file``), for the attachments that name both."""
+    """An attachment's URL key (:func:`url_key`), and its path alone (for an address on the site itself,
+    ``/files/2009/11/x.jpg``) → its file's path under the uploads folder (``_wp_attached_file``), for the
+    attachments that name both."""
     files: dict[str, str] = {}
     for attachment in attachments:
         file = _safe(attachment.file.replace("\\", "/")) if attachment.file else None
         key = url_key(attachment.url) if attachment.url else ""
         if file and key:
             files.setdefault(key, file)
+            if (slash := key.find("/")) > 0:  # the same path named on the site itself: /files/…
+                files.setdefault(key[slash:], file)
     return files

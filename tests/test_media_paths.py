@@ -79,9 +79,18 @@ def test_attachment_urls_place_files_at_their_attached_path() -> None:
         Attachment(id="5", url="http://example.org/files/2008/06/pic.jpg", file="2008/06/pic.jpg"),
         Attachment(id="6", url="http://example.org/?attachment_id=6", file=""),
         Attachment(id="7", url="http://example.org/files/evil.jpg", file="../../evil.jpg"),
+        Attachment(id="8", url="no-slash.jpg", file="2008/06/n.jpg"),
     ]
     files = attached_files(attachments)
-    assert files == {"example.org/files/2008/06/pic.jpg": "2008/06/pic.jpg"}
+    assert files == {
+        "example.org/files/2008/06/pic.jpg": "2008/06/pic.jpg",
+        "/files/2008/06/pic.jpg": "2008/06/pic.jpg",
+        "no-slash.jpg": "2008/06/n.jpg",
+    }
+    assert candidate_paths("/files/2008/06/pic-150x150.jpg", files)[:2] == [
+        "2008/06/pic-150x150.jpg",
+        "2008/06/pic.jpg",
+    ]
     assert candidate_paths("https://example.org/files/2008/06/pic.jpg?w=300", files) == [
         "2008/06/pic.jpg",
         "2008/06/pic-scaled.jpg",
