@@ -51,6 +51,8 @@ class Attachment:
     alt: str = ""
     parent: str | None = None
     """Post id of the post the file was uploaded to (``wp:post_parent``), if any."""
+    file: str = ""
+    """The file's path inside the site's uploads folder (``_wp_attached_file``: ``2008/06/canola2.jpg``), if known."""
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from exporter.library.folder import (
 from exporter.library.identity import bundle_id, item_id, skipped_id, unreadable_id
 from exporter.library.record import record_results, run_record, shown_input
 from exporter.library.summary import summary_of
+from exporter.media_paths import AttachedFiles
 from exporter.messages import Message, error, info
 from exporter.model import Article, Capture, RawArticle, Skipped
 from exporter.naming import FALLBACK, UniqueNames, slugify
@@ -277,7 +278,8 @@ def clean_raw(raw: RawArticle, options: Options) -> Article:
     """The cleaner, with a resolver limited to the input's folder and --media, and the --rules file's handlers."""
     roots = [p for p in (raw.base_dir, options.media_dir) if p is not None]
     registry = registry_with_rules(raw, options.rules)
-    return clean(raw, Resolver(roots=roots, media_dir=options.media_dir, archive=raw.archive), registry)
+    uploads = AttachedFiles(raw.attachments)
+    return clean(raw, Resolver(roots, options.media_dir, archive=raw.archive, uploads=uploads), registry)
 
 
 def output_slug(raw: RawArticle) -> str:

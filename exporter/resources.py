@@ -24,13 +24,16 @@ import hashlib
 import mimetypes
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from posixpath import basename, dirname
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from lxml import etree
 
+from exporter.media_paths import attached_paths, base_name, candidate_paths, largest_variant
 from exporter.urls import LOCAL_SCHEMES, WEB_SCHEMES, as_browser_reads, trim
 from exporter.urls import scheme as url_scheme
 
@@ -50,9 +53,6 @@ MAX_IMAGE_BYTES = 50 * 1024 * 1024
 """Larger image files and ``data:`` URIs are refused (an archive's page images are far smaller)."""
 MAX_URL_SHOWN = 200
 
-_UPLOADS = re.compile(r"/wp-content/uploads/(.+)$")
-_WPCOM_FILES = re.compile(r"^[a-z0-9-]+\.files\.wordpress\.com$")
-"""A WordPress.com site's uploads host: ``https://SITE.files.wordpress.com/Y/M/x.jpg`` is ``uploads/Y/M/x.jpg``."""
 _SPACE = re.compile(r"\s+")
 
 
@@ -94,7 +94,8 @@ class Resolver:
     """Maps URLs found in an input to local files under a fixed set of allowed folders, and ``data:`` images.
 
     ``roots`` are the only folders files may come from (the input's folder, --media).
-    ``media_dir`` mirrors ``wp-content/uploads``. Refused URLs are recorded in ``refused``.
+    ``media_dir`` mirrors ``wp-content/uploads`` (or a folder above it: ``docs/media.md``). Refused URLs are
+    recorded in ``refused``.
     """
 
     roots: list[Path]
@@ -105,6 +106,11 @@ class Resolver:
     places: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Where each URL given to :meth:`locate_image` was looked for (see :meth:`looked_for`)."""
     _trail: list[str] = field(default_factory=list, repr=False)
+    uploads: Mapping[str, str] = field(default_factory=dict)
+    """The site's attachments: an attachment URL's key (``media_paths.url_key``) → its ``_wp_attached_file``
+    path under the uploads folder; an image with that URL, or a size variant of it, is looked for there too."""
+    _folders: list[Path] | None = field(default=None, init=False, repr=False)
+    _listings: dict[Path, list[str]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         given = [Path(os.path.abspath(r)) for r in self.roots]
@@ -205,7 +211,7 @@ class Resolver:
             return None
         scheme = url_scheme(url)
         parts = urlsplit(as_browser_reads(url))
-        mapped = self._media_copy(parts.path, parts.netloc) if scheme in LOCAL_SCHEMES | WEB_SCHEMES else None
+        mapped = self._media_copy(as_browser_reads(url)) if scheme in LOCAL_SCHEMES | WEB_SCHEMES else None
         if mapped is not None:
             return mapped
         host = parts.netloc if scheme in LOCAL_SCHEMES else ""
@@ -236,21 +242,55 @@ class Resolver:
             return Refusal(url, "refused file outside the input folder", "outside-input")
         return None
 
-    def _media_copy(self, url_path: str, host: str = "") -> Path | None:
-        """The --media copy of a ``…/wp-content/uploads/…`` URL (or of a WordPress.com upload,
-        ``SITE.files.wordpress.com/…``), when it exists inside --media."""
+    def _media_copy(self, url: str) -> Path | None:
+        """The --media copy of an upload URL (``docs/media.md``: ``…/wp-content/uploads/…``, WordPress.com,
+        Jetpack's CDN, an attachment's URL, their size variants), when one exists inside --media."""
         if self.media_dir is None:
             return None
-        m = _UPLOADS.search(unquote(url_path))
-        if m:
-            relative = m.group(1)
-        elif _WPCOM_FILES.match(host.lower()) and url_path.strip("/"):
-            relative = unquote(url_path).lstrip("/")
-        else:
-            return None
-        cand = self.media_dir / relative
-        self._tried(str(cand))
-        return cand.resolve() if self.is_allowed(cand) else None
+        paths = candidate_paths(url)
+        attached = [p for p in attached_paths(url, self.uploads) if p not in paths] if self.uploads else []
+        for relative in [*paths, *attached]:  # the places a user would look in (not every nested layout)
+            self._tried(str(self.media_dir / relative))
+        if (found := self._first_present(paths)) is not None:
+            return found
+        if (found := self._first_present(attached)) is not None:
+            return found
+        for folder in self._upload_folders():  # the largest size variant present, from one folder's listing
+            for directory, name in dict.fromkeys((dirname(p), base_name(basename(p))) for p in [*paths, *attached]):
+                variant = largest_variant(name, self._listing(folder / directory))
+                if variant is not None and self.is_allowed(cand := folder / directory / variant):
+                    return cand.resolve()
+        return None
+
+    def _first_present(self, paths: list[str]) -> Path | None:
+        """The first of ``paths`` (relative to the uploads folder) present inside --media, or None."""
+        for folder in self._upload_folders() if paths else []:
+            for relative in paths:
+                if self.is_allowed(cand := folder / relative):
+                    return cand.resolve()
+        return None
+
+    def _upload_folders(self) -> list[Path]:
+        """The folders inside --media an uploads path is looked for under: --media itself (a copy of
+        ``wp-content/uploads``), then its ``uploads/`` and ``wp-content/uploads/`` (a copy of a level above)."""
+        if self._folders is None:
+            assert self.media_dir is not None
+            nested = [self.media_dir / "uploads", self.media_dir / "wp-content" / "uploads"]
+            self._folders = [self.media_dir, *(d for d in nested if self._lexically_inside(d) and d.is_dir())]
+        return self._folders
+
+    def _listing(self, directory: Path) -> list[str]:
+        """The names in one folder inside --media (read once per resolver; empty when it is not a folder)."""
+        if directory not in self._listings:
+            names: list[str] = []
+            if self._lexically_inside(directory):
+                try:
+                    with os.scandir(directory) as entries:
+                        names = [entry.name for entry in entries]
+                except OSError:
+                    names = []
+            self._listings[directory] = names
+        return self._listings[directory]
 
 
 def media_type(path: Path) -> str | None:

@@ -11,47 +11,44 @@ from __future__ import annotations
 import colorsys
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from PIL import Image, ImageDraw
 
-WP = "http://wordpress.org/export/1.2/"
+from exporter.media_paths import upload_path as media_upload_path
+
+_WP = re.compile(r"^\{https?://wordpress\.org/export/1\.[0-9]+/\}")
+"""The WXR namespace, whichever of its versions and schemes the export declares (the theme unit test's is https)."""
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF"}
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-_UPLOADS = re.compile(r"/wp-content/uploads/(.+)$")
-_WPCOM_FILES = re.compile(r"^[a-z0-9-]+\.files\.wordpress\.com$")
 
 
 def upload_path(url: str) -> str | None:
-    """The path of an upload URL inside the uploads folder (``2008/06/x.jpg``), or None for any other URL."""
-    parts = urlsplit(url.strip())
-    path = unquote(parts.path)
-    found = _UPLOADS.search(path)
-    if found:
-        relative = found.group(1)
-    elif _WPCOM_FILES.match(parts.netloc.lower()):
-        relative = path.lstrip("/")
-    else:
-        return None
-    if not relative or any(part in ("", ".", "..") for part in relative.split("/")):
-        return None
-    return relative if Path(relative).suffix.lower() in SUFFIXES else None
+    """The path of an image upload URL inside the uploads folder (``2008/06/x.jpg``), or None for any other URL."""
+    relative = media_upload_path(url)
+    return relative if relative is not None and Path(relative).suffix.lower() in SUFFIXES else None
 
 
-def upload_paths(wxr: Path) -> list[str]:
-    """Every image upload a WXR names: attachment URLs and the images of its posts' content, sorted."""
+def upload_paths(wxr: Path, *, content: bool = True) -> list[str]:
+    """Every image upload a WXR names, sorted: its attachments' URLs and ``_wp_attached_file`` paths, and (with
+    ``content``) the images its posts' content shows."""
     found: set[str] = set()
+    meta_key = ""
     for _, elem in etree.iterparse(str(wxr), events=("end",), resolve_entities=False, no_network=True):
-        if elem.tag == f"{{{WP}}}attachment_url":
-            urls = [elem.text or ""]
-        elif elem.tag == f"{{{CONTENT}}}encoded":
-            urls = _IMG_SRC.findall(elem.text or "")
-        else:
-            continue
-        found.update(p for p in map(upload_path, urls) if p)
-        elem.clear()
+        tag = elem.tag if isinstance(elem.tag, str) else ""
+        local = _WP.sub("", tag) if _WP.match(tag) else None
+        if local == "attachment_url":
+            found.update(p for p in [upload_path(elem.text or "")] if p)
+        elif local == "meta_key":
+            meta_key = (elem.text or "").strip()
+        elif local == "meta_value" and meta_key == "_wp_attached_file":
+            relative = (elem.text or "").strip()
+            if upload_path(f"https://example.org/wp-content/uploads/{relative}") == relative:
+                found.add(relative)
+        elif content and tag == f"{{{CONTENT}}}encoded":
+            found.update(p for p in map(upload_path, _IMG_SRC.findall(elem.text or "")) if p)
+            elem.clear()
     return sorted(found)
 
 
@@ -69,10 +66,11 @@ def write_image(path: Path, index: int, size: tuple[int, int] = (240, 160)) -> N
     image.save(path, kind)
 
 
-def write_media(wxr: Path, folder: Path) -> list[Path]:
-    """Write a generated image at each upload path the WXR names, under ``folder``; returns the files."""
+def write_media(wxr: Path, folder: Path, *, content: bool = True) -> list[Path]:
+    """Write a generated image at each upload path the WXR names (:func:`upload_paths`), under ``folder``;
+    returns the files."""
     written = []
-    for index, relative in enumerate(upload_paths(wxr)):
+    for index, relative in enumerate(upload_paths(wxr, content=content)):
         path = folder / relative
         write_image(path, index)
         written.append(path)

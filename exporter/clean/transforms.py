@@ -14,6 +14,7 @@ from exporter.clean.document import CleanDocument
 from exporter.clean.footnotes import extract_footnotes
 from exporter.clean.gallery import canonical_galleries, mark_galleries, mark_missing, separate_file_button
 from exporter.clean.handlers import apply_shortcodes
+from exporter.clean.image_candidates import choose_sources, served_by
 from exporter.clean.images import resolve_cover_image, resolve_images, word_placeholders
 from exporter.clean.labels import drop_image_labels
 from exporter.clean.language_item import item_language
@@ -65,8 +66,9 @@ def shortcodes(doc: CleanDocument) -> None:
 
 @TRANSFORMS.add("media-blocks", 350)
 def media_blocks(doc: CleanDocument) -> None:
-    """Gallery containers marked for the sanitizer; a file block's download button set apart from its link."""
-    doc.html = separate_file_button(mark_galleries(doc.html))
+    """Gallery containers marked for the sanitizer; a file block's download button set apart from its link; each
+    image's source chosen among its candidates (srcset, lazy-loading attributes, a noscript fallback)."""
+    doc.html = choose_sources(separate_file_button(mark_galleries(doc.html)), served_by(doc.resolver, doc.raw.base_dir))
 
 
 @TRANSFORMS.add("sanitize", 400)

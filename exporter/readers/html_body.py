@@ -276,15 +276,14 @@ def post_scope(container: Tag, body: Tag) -> Tag:
 def clean_container(container: Tag, title: str, drop_title: bool, warnings: list[Message]) -> None:
     """Remove chrome, scripts, ads and (when ``drop_title``) a heading repeating the title, in place.
 
+    Lazy-loading attributes and ``<noscript>`` image fallbacks are left for the cleaner
+    (``exporter/clean/image_candidates.py``); a ``<noscript>`` with no image left is removed.
+
     An ``aside`` without a chrome class or role stays: in a post it is a note box, not a sidebar.
     """
     for node in container.find_all(string=True):
         if isinstance(node, PreformattedString):  # comments, CDATA, processing instructions, doctypes
             node.extract()
-    for img in container.find_all("img"):
-        _fix_lazy_image(img)
-    for noscript in container.find_all("noscript"):
-        _resolve_noscript(noscript)
     frames = []
     for frame in container.find_all("iframe"):
         src = absolute_url(str(frame.get("src") or ""), None)
@@ -305,6 +304,9 @@ def clean_container(container: Tag, title: str, drop_title: bool, warnings: list
         icon = (el.name == "svg" and el.get("aria-hidden") == "true") or (el.name == "img" and _is_pixel(el))
         if icon or kind == "hard" or (kind == "soft" and _text_len(el) < total * 0.5):
             el.decompose()
+    for noscript in container.find_all("noscript"):
+        if noscript.find("img") is None:  # nothing left a book could show (a tracking pixel went above)
+            noscript.decompose()
     if drop_title:
         wanted = norm(title)
         for heading in container.find_all(["h1", "h2"], limit=3):
@@ -320,38 +322,6 @@ def _is_pixel(img: Tag) -> bool:
     """A tracking pixel: an image declared at most 2×2 pixels."""
     sizes = [str(img.get(a) or "").strip() for a in ("width", "height")]
     return all(s.isdigit() and int(s) <= 2 for s in sizes)
-
-
-def _fix_lazy_image(img: Tag) -> None:
-    """Lazy-loading themes keep the real address in data-* attributes and a placeholder in src."""
-    src = str(img.get("src") or "")
-    if not src or src.startswith("data:"):
-        for attr in ("data-src", "data-lazy-src", "data-original", "data-orig-file"):
-            if img.get(attr):
-                img["src"] = img[attr]
-                break
-    if not img.get("srcset"):
-        for attr in ("data-srcset", "data-lazy-srcset"):
-            if img.get(attr):
-                img["srcset"] = img[attr]
-                break
-
-
-def _resolve_noscript(noscript: Tag) -> None:
-    """Keep a ``<noscript>`` image when it stands in for a lazy placeholder; otherwise drop the element."""
-    img = noscript.find("img")
-    prev = noscript.find_previous_sibling()
-    if img is None:
-        noscript.decompose()
-        return
-    if isinstance(prev, Tag) and prev.name == "img":
-        if str(prev.get("src") or "").startswith("data:") or not prev.get("src"):
-            prev.decompose()
-            noscript.unwrap()
-        else:
-            noscript.decompose()
-        return
-    noscript.unwrap()
 
 
 def serialise(container: Tag) -> str:

@@ -362,6 +362,7 @@ def _scan(path: Path, statuses: frozenset[str], types: frozenset[str]) -> _Site:
                 caption=item.excerpt.strip(),
                 alt=(item.meta_value("_wp_attachment_image_alt") or "").strip(),
                 parent=parent if parent not in ("", "0") else None,
+                file=(item.meta_value("_wp_attached_file") or "").strip(),
             )
         elif ptype in types and ptype not in NON_ARTICLE_TYPES and item.status in statuses:
             site.articles += 1
