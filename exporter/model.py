@@ -147,6 +147,8 @@ class Skipped:
     """The site's home address, as ``RawArticle.site_url``."""
     source_url: str | None = None
     """A web archive's page: its URL (each skipped page of an archive is its own item)."""
+    warnings: list[Message] = field(default_factory=list)
+    """What the reader met on the way (a web archive's broken record), kept in the skipped item's entry."""
 
 
 @dataclass

@@ -115,8 +115,8 @@ def test_messages_name_the_url_as_written(tmp_path: Path) -> None:
         f'<p><img src="{GIF}" data-src="{UP}/lazy-gone.jpg" alt=""></p>'
     )
     warnings = _warnings(_clean(tmp_path, html))
-    assert any(w.endswith(f"{UP}/gone-300x200.jpg") for w in warnings), warnings
-    assert any(w.endswith(f"{UP}/lazy-gone.jpg") for w in warnings), warnings
+    assert any(f": {UP}/gone-300x200.jpg (looked for: " in w for w in warnings), warnings
+    assert any(f": {UP}/lazy-gone.jpg (looked for: " in w for w in warnings), warnings
     assert not any("gone-1024x683" in w or "spacer" in w for w in warnings), warnings
 
 
@@ -137,8 +137,8 @@ def test_no_candidate_is_ever_fetched(tmp_path: Path, server: CountingServer) ->
     )
     warnings = _warnings(_clean(tmp_path, html))
     assert server.connections == 0 and server.requests == []
-    assert any(w.endswith(f"{base}/wp-content/uploads/2020/01/a-300x200.jpg") for w in warnings), warnings
-    assert any(w.endswith(f"{base}/d.jpg") for w in warnings), warnings
+    assert any(f": {base}/wp-content/uploads/2020/01/a-300x200.jpg (looked for: " in w for w in warnings), warnings
+    assert any(f"{base}/d.jpg" in w for w in warnings), warnings
 
 
 def test_a_saved_page_keeps_no_empty_noscript(tmp_path: Path) -> None:

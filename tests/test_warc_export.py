@@ -180,5 +180,5 @@ def test_an_archive_whose_only_article_is_broken_is_an_error_naming_the_record(s
     proc = run_cli("export", broken, "-o", tmp_path / "out")
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert proc.returncode == 1 and len(errors) == 1, proc.stderr
-    assert errors[0].startswith(f"error: {broken}: no article read; the ") and errors[0].count("broken.warc") == 1
+    assert errors[0].startswith(f"error: {broken}: no page read; the ") and errors[0].count("broken.warc") == 1
     assert "are not a readable record" in errors[0], errors

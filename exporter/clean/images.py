@@ -92,7 +92,8 @@ def _not_found(
     if isinstance(found, Refusal) and not (found.code == "remote-image" and looked_for):
         message = warning("images", found.code, str(found))
     else:  # not found where it was looked for (the input's folder, --media, the web archive)
-        where = f" (looked for: {', '.join(looked_for)})" if looked_for else ""
+        more = f" and {len(looked_for) - 2} more" if len(looked_for) > 2 else ""  # inspect lists them all
+        where = f" (looked for: {', '.join(looked_for[:2])}{more})" if looked_for else ""
         text = f'image not found, a placeholder shows "{label}": {shown(src) if src else "(no address)"}{where}'
         message = warning("images", "not-found", text)
     return MissingImage(url=src, label=label, looked_for=looked_for), message

@@ -192,16 +192,18 @@ def read_archive(path: Path, selection: Selection) -> Iterator[RawArticle | Skip
     index = load_index(path)
     captures = Captures.of(index.entries)
     problems = [warning("read", "warc-broken-record", p) for p in index.problems]
-    articles = 0
+    pages = 0
     for entry, resolved, count in chosen(index, captures, selection):
+        pages += 1
         if resolved is None:
-            yield _skipped(path, entry.uri, "its redirect or revisit leads to no record in the archive")
-            continue
-        page = read_page(path, resolved, captures, problems, count)
-        articles += isinstance(page, RawArticle)
+            page = _skipped(path, entry.uri, "its redirect or revisit leads to no record in the archive")
+        else:
+            page = read_page(path, resolved, captures, problems, count)
+        if isinstance(page, Skipped):
+            page.warnings.extend(problems)
         yield page
-    if problems and not articles:  # the broken record's message would otherwise travel with no item
-        raise InputError(f"no article read; {index.problems[0].removeprefix(f'{path}: ')}", path)
+    if problems and not pages and not selection.urls:  # the broken record's message would travel with no item
+        raise InputError(f"no page read; {index.problems[0].removeprefix(f'{path}: ')}", path)
 
 
 def count_pages(path: Path, selection: Selection) -> int:
