@@ -169,6 +169,7 @@ def test_books_and_manifest_say_where_and_when_it_was_captured(exported, server:
         f"https://{server.host}/",
         f"https://{server.host}/2024/05/missing-post/",
     ]
+    assert all(any(w["code"] == "warc-broken-record" for w in i["warnings"]) for i in skipped)  # told everywhere
     assert "2 archived page(s) with no article skipped" in proc.stderr
 
 
