@@ -600,9 +600,8 @@ def run_export(
     def tasks() -> Iterator[tuple[int, Task]]:
         for index, (item, slug) in enumerate(named_raw(paths, options, namer)):
             if isinstance(item, Skipped):
-                skipped = ItemResult(
-                    str(item.source_path), item.title, item.post_id, url=item.source_url, skipped=item.reason
-                )
+                skipped = ItemResult(str(item.source_path), item.title, item.post_id, url=item.source_url)
+                skipped.skipped, skipped.warnings = item.reason, list(item.warnings)
                 skipped.id, skipped.run = skipped_id(item), options.run
                 record(index, skipped)
             elif isinstance(item, tuple):

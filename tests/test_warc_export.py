@@ -169,7 +169,8 @@ def test_books_and_manifest_say_where_and_when_it_was_captured(exported, server:
         f"https://{server.host}/",
         f"https://{server.host}/2024/05/missing-post/",
     ]
-    assert all(any(w["code"] == "warc-broken-record" for w in i["warnings"]) for i in skipped)  # told everywhere
+    broken = [any(w["code"] == "warc-broken-record" for w in i["warnings"]) for i in skipped]
+    assert broken == ([True, True] if name == "warc" else [False, False])  # the WARC ends in a truncated record
     assert "2 archived page(s) with no article skipped" in proc.stderr
 
 
