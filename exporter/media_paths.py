@@ -25,6 +25,12 @@ from urllib.parse import unquote, urlsplit
 
 from exporter.model import Attachment
 
+IMAGE_SRCSETS = ("srcset", "data-srcset", "data-lazy-srcset")
+"""The attributes of an ``<img>`` (or ``<source>``) that list sizes: ``URL 300w, URL 2x``."""
+IMAGE_LAZY = ("data-src", "data-lazy-src", "data-original", "data-orig-file", "data-large-file")
+"""The attributes a theme or plugin puts a picture's single address under (lazy loading, Jetpack), in the order
+they are tried after ``src``."""
+
 
 class AttachedFiles(Mapping[str, str]):
     """:func:`attached_files` of a site's attachments, made on first use (most images are found without it)."""

@@ -20,12 +20,13 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
+from exporter.media_paths import IMAGE_LAZY, IMAGE_SRCSETS
 from exporter.resources import ImageSource, Resolver
 from exporter.urls import scheme
 
-SRCSETS = ("srcset", "data-srcset", "data-lazy-srcset")
+SRCSETS = IMAGE_SRCSETS
 """Lists of sizes: every candidate of every list, largest first (``w`` descriptor, else ``x``)."""
-LAZY = ("data-src", "data-lazy-src", "data-original", "data-orig-file", "data-large-file")
+LAZY = IMAGE_LAZY
 """Single addresses a theme or plugin puts the picture under, in the order they are tried after ``src``."""
 CANDIDATE_ATTRIBUTES = (*SRCSETS, *LAZY)
 

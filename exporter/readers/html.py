@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from exporter.errors import InputError
+from exporter.media_paths import IMAGE_LAZY, IMAGE_SRCSETS
 from exporter.messages import info, warning
 from exporter.model import RawArticle, Skipped
 from exporter.readers.decode import DecodedText, read_text_file
@@ -136,8 +137,9 @@ def _read(path: Path, decoded: DecodedText, page_url: str | None) -> RawArticle:
     )
 
 
-IMAGE_URL_ATTRIBUTES = ("src", "data-src", "data-lazy-src", "data-orig-file", "data-large-file")
-IMAGE_SRCSET_ATTRIBUTES = ("srcset", "data-srcset", "data-lazy-srcset")
+IMAGE_URL_ATTRIBUTES = ("src", *IMAGE_LAZY)
+"""Every attribute that holds one image address (the cleaner tries them as candidates: clean/image_candidates.py)."""
+IMAGE_SRCSET_ATTRIBUTES = IMAGE_SRCSETS
 
 
 def absolute_images(container: Tag, base: str) -> None:
