@@ -137,6 +137,15 @@ def test_inspect_takes_url_and_at(site: Site) -> None:
     assert proc.returncode == 0, proc.stderr
     items = json.loads(proc.stdout)["items"]
     assert len(items) == 1 and items[0]["title"] == "Tending a Balcony Garden"
+    assert items[0]["source"]["capture"]["captured"] == "2024-05-01T10:00:00Z"  # the older capture
+
+
+def test_inspect_shows_the_capture_and_names_skipped_pages_by_url(site: Site) -> None:
+    proc = run_cli("inspect", site.warc)
+    assert proc.returncode == 0, proc.stderr
+    assert f"  captured:  {NEWER_DATE}" in proc.stdout
+    assert f"{site.warc}: skipped https://{site.host}/2024/05/missing-post/: HTTP 404" in proc.stdout
+    assert "post None" not in proc.stdout
 
 
 def test_the_server_counts_a_connection(server: CountingServer) -> None:

@@ -12,12 +12,21 @@ from pathlib import Path
 import click
 import lxml.html
 
-from exporter import __version__
+from exporter import __version__, dates
 from exporter.commands.common import check_usage, echo_messages, names, records, selection_options
 from exporter.errors import ExporterError
 from exporter.messages import Message, by_stage, error
 from exporter.model import Article, Skipped
-from exporter.pipeline import FORMATS, Options, clean_raw, named_raw, skipped_files, unused_files, used_files
+from exporter.pipeline import (
+    FORMATS,
+    Options,
+    capture_record,
+    clean_raw,
+    named_raw,
+    skipped_files,
+    unused_files,
+    used_files,
+)
 from exporter.resources import shown
 from exporter.writers.registry import writer_for
 
@@ -62,13 +71,15 @@ def inspect(
     for item, slug in named_raw(paths, options):
         if isinstance(item, Skipped):
             entry: dict[str, object] = {
-                "source": {"path": str(item.source_path), "post_id": item.post_id},
+                "source": {"path": str(item.source_path), "post_id": item.post_id, "url": item.source_url},
                 "title": item.title,
                 "status": "skipped",
                 "reason": item.reason,
+                "warnings": [m.to_json() for m in item.warnings],
             }
             if not as_json:
-                click.echo(f"{item.source_path}: post {item.post_id} {item.title!r}: {item.reason}")
+                what = f"post {item.post_id} {item.title!r}" if item.post_id else item.title
+                click.echo(f"{item.source_path}: skipped {what}: {item.reason}")
         elif isinstance(item, tuple):
             entry = _failed_entry(item[0], None, None, item[1].message)
         else:
@@ -121,7 +132,12 @@ def _inspected(article: Article, slug: str) -> dict[str, object]:
     books and ``files`` their names in the default formats, as ``export`` would write them."""
     body = lxml.html.fragment_fromstring(article.body or "<p></p>", create_parent="div")
     return {
-        "source": {"path": str(article.source_path), "post_id": article.post_id, "url": article.source_url},
+        "source": {
+            "path": str(article.source_path),
+            "post_id": article.post_id,
+            "url": article.source_url,
+            **({"capture": capture_record(article.capture)} if article.capture else {}),
+        },
         "title": article.title,
         "name": slug,
         "files": [f"{slug}{writer_for(fmt).suffix}" for fmt in FORMATS],
@@ -154,6 +170,7 @@ def _echo_article(article: Article, entry: dict[str, object]) -> None:
         ("authors", ", ".join(article.authors)),
         ("date", entry["date"]),
         ("source", article.source_url),
+        ("captured", dates.utc_text(article.capture.captured) if article.capture else None),
         ("site", article.site_name),
         ("language", article.language),
         ("licence", licence),
