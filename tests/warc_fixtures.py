@@ -271,7 +271,8 @@ def write_wacz(path: Path, host: str, *, with_index: bool = True, stored: bool =
     with zipfile.ZipFile(path, "w") as archive:
         for name, content in members.items():
             kind = zipfile.ZIP_STORED if name.startswith("archive/") and stored else zipfile.ZIP_DEFLATED
-            archive.writestr(name, content, compress_type=kind)
+            member = zipfile.ZipInfo(name, date_time=(2024, 6, 1, 10, 5, 0))  # the crawl's time, not the clock's
+            archive.writestr(member, content, compress_type=kind)
     return path
 
 
@@ -359,3 +360,21 @@ def write_big_warc(path: Path, host: str, size: int, *, articles: int = 3, block
             video = [("Content-Type", "video/mp4")]
             response(f"https://{host}/wp-content/uploads/2024/05/clip-{n}.mp4", "2024-05-01T11:00:00Z", blob, video)
     return made
+
+
+FIXTURE_HOST = "smallplots.example"
+"""The host of the web archive bundled in ``fixtures/web-archive/`` (a name that can never be reached)."""
+
+
+def main() -> None:
+    """Write the bundled fixture: ``python -m tests.warc_fixtures fixtures/web-archive/small-plots.wacz``."""
+    import sys
+
+    target = Path(sys.argv[1])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_wacz(target, FIXTURE_HOST)
+    print(f"wrote {target} ({target.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
