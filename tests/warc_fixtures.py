@@ -151,6 +151,8 @@ class _Archive:
 
     def info(self) -> None:
         record = self.writer.create_warcinfo_record("site.warc", {"software": "exporter tests", "format": "WARC 1.0"})
+        record.rec_headers.replace_header("WARC-Date", "2024-05-01T09:59:59Z")  # the crawl's time, not the clock's
+        record.rec_headers.replace_header("WARC-Record-ID", _record_id("warcinfo site.warc"))
         self.writer.write_record(record)
 
 
