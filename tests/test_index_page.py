@@ -84,6 +84,12 @@ def test_each_book_shows_its_facts_and_downloads() -> None:
     assert pdf and pdf.group(1) == "PDF, 46 kB"
 
 
+def test_a_page_from_a_web_archive_says_when_it_was_captured() -> None:
+    page = render_index([book(1, captured="2024-06-01T10:00:01Z"), book(2)])
+    assert page.count("<dt>Captured</dt>") == 1
+    assert '<dd><time datetime="2024-06-01T10:00:01Z">1 June 2024</time></dd>' in page
+
+
 def test_books_keep_the_order_given_and_a_bundle_says_how_many_articles() -> None:
     books = [book(1, title="Zebra"), book(2, title="Apple", parts=7), book(3, title="Mango")]
     page = render_index(books)

@@ -181,6 +181,8 @@ def test_books_and_manifest_say_where_and_when_it_was_captured(exported, server:
     broken = [any(w["code"] == "warc-broken-record" for w in i["warnings"]) for i in skipped]
     assert broken == ([True, True] if name == "warc" else [False, False])  # the WARC ends in a truncated record
     assert "2 archived page(s) with no article skipped" in proc.stderr
+    card = '<dt>Captured</dt><dd><time datetime="2024-06-01T10:00:01Z">1 June 2024</time></dd>'
+    assert card in (out / "index.html").read_text(encoding="utf-8")  # the library page's card
 
 
 def test_an_archive_whose_only_article_is_broken_is_an_error_naming_the_record(site: Site, tmp_path: Path) -> None:

@@ -56,6 +56,9 @@ class Book:
     """ISO 8601 in UTC (``2023-10-14T07:30:00Z``), or None when the source gives no date."""
     updated: str | None = None
     """The build date its files carry (docs/dates.md), ISO 8601 UTC, or None."""
+    captured: str | None = None
+    """For a page read from a web archive: when it was captured, ISO 8601 UTC (the manifest's
+    ``source.capture.captured``)."""
     language: str | None = None
     """BCP 47 tag (``en``, ``fa``)."""
     licence_id: str | None = None
@@ -157,6 +160,7 @@ def _book(item: dict[str, object]) -> Book:
         source_url=_text(source.get("url")),
         published=_text(item.get("published")),
         updated=_text(item.get("date")),
+        captured=_text(_dict(source.get("capture")).get("captured")),
         language=_text(item.get("language")),
         licence_id=_text(licence.get("id")),
         licence_name=_text(licence.get("name")),

@@ -237,6 +237,8 @@ def _card(book: Book, index: int, ident: str, numbers: list[tuple[str, dict[int,
         facts.append(("Site", _text(book.site), True))
     if book.published and (shown := human_date(book.published)):
         facts.append(("Published", f'<time datetime="{_text(book.published)}">{shown}</time>', False))
+    if book.captured and (shown := human_date(book.captured)):  # a web archive's page
+        facts.append(("Captured", f'<time datetime="{_text(book.captured)}">{shown}</time>', False))
     if book.language:
         facts.append(("Language", _text(language_label(book.language)), False))
     facts.append(("Licence", _licence(book), False))
