@@ -188,6 +188,7 @@ def capture_line(capture: Capture, texts: Labels = ENGLISH) -> str:
     when = dates.aware(capture.captured).astimezone(UTC)
     moment = f'<time datetime="{dates.utc_text(when)}">{escape(texts.date(when), quote=False)}</time>'
     line = escape(texts.text("Captured from {url} on {date} at {time} UTC."), quote=False)
+    line = line.replace("{time} UTC", "{time}\u00a0UTC")  # the time and its zone on one line
     url = _link(capture.target_uri, ltr=texts.direction == "rtl")
     return f'<p class="capture">{line.format(url=url, date=moment, time=texts.number_text(f"{when:%H:%M}"))}</p>'
 
