@@ -30,6 +30,7 @@ from tests.warc_fixtures import (
     ARTICLE_PATH,
     NEWER_WORDS,
     OLDER_WORDS,
+    Archive,
     picture,
     site_records,
     write_site,
@@ -194,18 +195,10 @@ def test_brotli_page_with_a_header_charset(tmp_path: Path) -> None:
         "<div class='entry-content'><p>A caf\u00e9 on the corner sells seedlings in spring.</p></div></article>"
         "</body></html>"
     ).encode("cp1252")
-    out = io.BytesIO()
-    writer = WARCWriter(out, gzip=True)
+    warc = Archive(gzipped=True)
     headers = [("Content-Type", "text/html; charset=windows-1252"), ("Content-Encoding", "br")]
-    http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
-    body = brotli.compress(page)
-    record = writer.create_warc_record(
-        "https://b.example/cafe/", "response", payload=io.BytesIO(body), length=len(body), http_headers=http
-    )
-    writer.write_record(record)
-    path = tmp_path / "b.warc.gz"
-    path.write_bytes(out.getvalue())
-    articles, _ = _read(path)
+    warc.response("https://b.example/cafe/", "2024-01-01T00:00:00Z", brotli.compress(page), headers)
+    articles, _ = _read(warc.save(tmp_path / "b.warc.gz"))
     assert "A caf\u00e9 on the corner" in articles[0].html and articles[0].title == "Caf\u00e9 notes"
 
 
@@ -293,23 +286,11 @@ def test_indexes_of_several_archives_are_kept(site) -> None:
 
 def test_image_nearest_capture_that_is_an_image(tmp_path: Path) -> None:
     """A 404 captured nearer the page does not hide the image captured a month earlier."""
-    out = io.BytesIO()
-    writer = WARCWriter(out, gzip=False)
-    for status, date, body in (
-        ("200 OK", "2024-01-01T00:00:00Z", picture("PNG", (1, 2, 3))),
-        ("404 Not Found", "2024-02-01T00:00:00Z", b"gone"),
-    ):
-        http = StatusAndHeaders(status, [("Content-Type", "image/png")], protocol="HTTP/1.1")
-        record = writer.create_warc_record(
-            "https://c.example/p.png",
-            "response",
-            payload=io.BytesIO(body),
-            http_headers=http,
-            warc_headers_dict={"WARC-Date": date},
-        )
-        writer.write_record(record)
-    path = tmp_path / "c.warc"
-    path.write_bytes(out.getvalue())
+    warc = Archive(gzipped=False)
+    png = [("Content-Type", "image/png")]
+    warc.response("https://c.example/p.png", "2024-01-01T00:00:00Z", picture("PNG", (1, 2, 3)), png)
+    warc.response("https://c.example/p.png", "2024-02-01T00:00:00Z", b"gone", png, "404 Not Found")
+    path = warc.save(tmp_path / "c.warc")
     captures = Captures.of(build_index(path).entries)
     images = page_images(path, datetime(2024, 2, 1, tzinfo=UTC), captures, ["https://c.example/p.png"])
     found = images.image("https://c.example/p.png")
@@ -317,8 +298,7 @@ def test_image_nearest_capture_that_is_an_image(tmp_path: Path) -> None:
 
 
 def test_a_page_gone_later_is_read_from_its_last_good_capture(tmp_path: Path) -> None:
-    out = io.BytesIO()
-    writer = WARCWriter(out, gzip=False)
+    warc = Archive(gzipped=False)
     page = (
         "<html><body class='single'><article class='post'><div class='entry-content'><p>{}</p></div></article>"
         "</body></html>"
@@ -327,19 +307,9 @@ def test_a_page_gone_later_is_read_from_its_last_good_capture(tmp_path: Path) ->
         ("200 OK", "2024-01-01T00:00:00Z", "The pond froze over in the first week of January."),
         ("404 Not Found", "2024-03-01T00:00:00Z", "Gone."),
     ):
-        http = StatusAndHeaders(status, [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-        body = page.format(words).encode()
-        record = writer.create_warc_record(
-            "https://d.example/pond/",
-            "response",
-            payload=io.BytesIO(body),
-            http_headers=http,
-            warc_headers_dict={"WARC-Date": date},
-        )
-        writer.write_record(record)
-    path = tmp_path / "d.warc"
-    path.write_bytes(out.getvalue())
-    articles, skipped = _read(path)
+        html = [("Content-Type", "text/html; charset=utf-8")]
+        warc.response("https://d.example/pond/", date, page.format(words).encode(), html, status)
+    articles, skipped = _read(warc.save(tmp_path / "d.warc"))
     assert len(articles) == 1 and "pond froze" in articles[0].html and skipped == []
 
 

@@ -122,13 +122,18 @@ class Site:
     whole_gz: Path
 
 
-class _Archive:
+class Archive:
     """A WARC being written: response, redirect and revisit records with dates and ids of our choosing."""
 
     def __init__(self, gzipped: bool) -> None:
         self.buffer = io.BytesIO()
         self.writer = WARCWriter(self.buffer, gzip=gzipped)
         self.digests: dict[str, str] = {}
+
+    def save(self, path: Path) -> Path:
+        """Write the records so far to ``path``."""
+        path.write_bytes(self.buffer.getvalue())
+        return path
 
     def response(
         self, uri: str, date: str, body: bytes, headers: list[tuple[str, str]], status: str = "200 OK"
@@ -161,7 +166,7 @@ def site_records(host: str, gzipped: bool) -> bytes:
     base, plain = f"https://{host}", f"http://{host}"
     html = [("Content-Type", "text/html; charset=UTF-8")]
     uploads = f"{base}/wp-content/uploads/2024/05"
-    warc = _Archive(gzipped)
+    warc = Archive(gzipped)
     warc.info()
     warc.response(base + ARTICLE_PATH, OLDER_DATE, article_page(host, OLDER_WORDS, OLDER_DATE).encode(), html)
     warc.response(
@@ -202,7 +207,7 @@ def site_records(host: str, gzipped: bool) -> bytes:
 
 def truncated_record(host: str, gzipped: bool) -> bytes:
     """A last record cut short: its first half only."""
-    warc = _Archive(gzipped)
+    warc = Archive(gzipped)
     big = picture("PNG", (90, 90, 200), (400, 300))
     warc.response(
         f"https://{host}/wp-content/uploads/2024/05/cut.png",
