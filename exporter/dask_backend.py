@@ -89,10 +89,17 @@ class DaskBackend:
         self._starting: threading.Thread | None = None
         self._failure: BaseException | None = None
         self._warming: list[Any] = []
+        self.lost = ""
+        self._log_levels: dict[str, int] = {}
+        """Why the scheduler was lost (empty while it is there)."""
 
     def start(self) -> None:
         """Connect to the scheduler now (UsageError when it cannot be reached), or start the local cluster in
-        the background while the client reads."""
+        the background while the client reads. Dask's own log lines are held back: what befalls an item is told
+        once, by the run (a lost scheduler, a dead worker)."""
+        self._log_levels = {name: logging.getLogger(name).level for name in _dask_loggers()}
+        for name in self._log_levels:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         if _LOCAL.fullmatch(self.scheduler):
             self._starting = threading.Thread(target=self._start_local, daemon=True)
             self._starting.start()
@@ -148,9 +155,12 @@ class DaskBackend:
             if part is not None:
                 with contextlib.suppress(Exception):
                     part.close()
+        for name, level in self._log_levels.items():
+            logging.getLogger(name).setLevel(level)
 
     def map(self, tasks: Iterable[tuple[int, Task]], rules: RuleData | None) -> Iterator[Outcome]:
-        """Run every (index, task) on the cluster; yield outcomes as they finish (not in order)."""
+        """Run every (index, task) on the cluster; yield outcomes as they finish (not in order). When the
+        scheduler is lost, every item not finished is recorded as failed and the run ends as usual."""
         from distributed import as_completed
 
         client = self._ready()
@@ -158,10 +168,16 @@ class DaskBackend:
         pending = iter(tasks)
         flight: dict[str, _InFlight] = {}
         finished = as_completed(loop=client.loop)
+        lost: list[Outcome] = []
 
         def submit(item: _InFlight) -> None:
             key = f"exporter-{self.token}-{item.index}-{item.round}"
-            future = client.submit(run_on_worker, item.remote, self.timeout, key=key, pure=False, retries=1)
+            try:
+                future = client.submit(run_on_worker, item.remote, self.timeout, key=key, pure=False, retries=1)
+            except Exception as exc:  # the scheduler is gone: nothing more can be sent
+                self.lost = self.lost or f"{type(exc).__name__}: {exc}"
+                lost.append(Outcome(item.index, None, self._lost_text()))
+                return
             flight[future.key] = item
             finished.add(future)
 
@@ -171,24 +187,42 @@ class DaskBackend:
                     index, task = next(pending)
                 except StopIteration:
                     return
-                submit(_InFlight(index, task, remote_task(task, rules)))
+                if self.lost:
+                    lost.append(Outcome(index, None, self._lost_text()))
+                else:
+                    submit(_InFlight(index, task, remote_task(task, rules)))
 
         refill()
+        yield from _drain(lost)
         for future in finished:
             item = flight.pop(future.key)
-            outcome = self._outcome(future, item)
-            future.release()
+            try:
+                outcome = self._outcome(future, item)
+            except Exception as exc:  # the result could not be fetched: the scheduler or the worker is gone
+                self.lost = self.lost or f"{type(exc).__name__}: {exc}"
+                outcome = Outcome(item.index, None, self._lost_text())
+            with contextlib.suppress(Exception):
+                future.release()
             if outcome is None:  # the worker needs more of the client's answers: a new round
                 item.round += 1
                 submit(item)
             refill()
             if outcome is not None:
                 yield outcome
+            yield from _drain(lost)
+        refill()  # after a lost scheduler: the items never sent
+        yield from _drain(lost)
+
+    def _lost_text(self) -> str:
+        return f"not exported: the Dask scheduler at {self.scheduler} was lost ({self.lost}); run again with --resume"
 
     def _outcome(self, future: Any, item: _InFlight) -> Outcome | None:
         """The item's outcome; None when it goes back to a worker with the answers it lacked."""
         from distributed.scheduler import KilledWorker
 
+        if future.status == "cancelled":  # the client lost its scheduler
+            self.lost = self.lost or "the connection closed"
+            return Outcome(item.index, None, self._lost_text())
         if future.status != "finished":
             exc = future.exception()
             if isinstance(exc, KilledWorker) or type(exc).__name__ == "ChildDied":
@@ -206,6 +240,19 @@ class DaskBackend:
             gather_missed(item.remote, item.task.raw, value.missed)
             return None
         return Outcome(item.index, (item, value))
+
+
+def _dask_loggers() -> list[str]:
+    """Dask's loggers: ``distributed`` and each of its modules' (Dask's config gives some a level of their own)."""
+    import distributed  # noqa: F401  (its import sets its loggers up)
+
+    names = [n for n in logging.root.manager.loggerDict if n == "distributed" or n.startswith("distributed.")]
+    return sorted({"distributed", *names})
+
+
+def _drain(outcomes: list[Outcome]) -> Iterator[Outcome]:
+    while outcomes:
+        yield outcomes.pop(0)
 
 
 def _traceback(future: Any) -> list[str]:

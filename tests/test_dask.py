@@ -151,6 +151,33 @@ def test_a_killed_worker_costs_a_retry_not_the_run(tmp_path: Path) -> None:
     assert not (out / ".exporter-tmp").exists()
 
 
+def test_a_lost_scheduler_fails_the_items_left_and_ends_the_run(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    make_articles(src, 12)
+    cluster = Cluster(cluster_home(), forbidden=[])
+    out = tmp_path / "out"
+    try:
+        cluster.start(2, nanny=False)
+        cmd = [sys.executable, "-m", "exporter", "export", str(src), "-o", str(out), "--scheduler", cluster.address]
+        run = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not list(out.glob("*.pdf")):
+            assert time.monotonic() < deadline and run.poll() is None
+            time.sleep(0.1)
+        assert cluster.scheduler is not None
+        os.kill(cluster.scheduler.pid, signal.SIGKILL)
+        _, stderr = run.communicate(timeout=300)
+    finally:
+        cluster.close()
+    assert run.returncode == 1
+    assert "Traceback" not in stderr
+    items = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["items"]
+    assert len(items) == 12
+    failed = [i for i in items if i["status"] == "error"]
+    assert failed and all("was lost" in i["error"] and "--resume" in i["error"] for i in failed)
+    assert len(list(out.glob("*.pdf"))) == 12 - len(failed)
+
+
 def test_an_item_that_hangs_fails_alone(tmp_path: Path) -> None:
     src = tmp_path / "in"
     make_articles(src, 3)
