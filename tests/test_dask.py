@@ -14,7 +14,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,9 +121,11 @@ def make_articles(folder: Path, count: int) -> None:
         (folder / f"note-{n:02d}.txt").write_text(f"Harbour Note Number {n}\n\n{paragraphs}\n", encoding="utf-8")
 
 
-def test_a_killed_worker_costs_a_retry_not_the_run(tmp_path: Path) -> None:
+def kill_mid_run(tmp_path: Path, count: int, victim: Callable[[Cluster], subprocess.Popen[bytes] | None]) -> Run:
+    """Export ``count`` articles on a scheduler and two workers (no nannies) of their own, and kill -9 one of the
+    cluster's processes once the first books are written."""
     src = tmp_path / "in"
-    make_articles(src, 16)
+    make_articles(src, count)
     cluster = Cluster(cluster_home(), forbidden=[])
     out = tmp_path / "out"
     try:
@@ -128,54 +133,48 @@ def test_a_killed_worker_costs_a_retry_not_the_run(tmp_path: Path) -> None:
         cmd = [sys.executable, "-m", "exporter", "export", str(src), "-o", str(out), "--scheduler", cluster.address]
         run = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
-        while len(list(out.glob("*.pdf"))) < 2:  # the run is under way: kill a worker in the middle of it
-            assert time.monotonic() < deadline and run.poll() is None, run.stderr.read() if run.stderr else ""
+        while len(list(out.glob("*.pdf"))) < 2:  # the run is under way: kill in the middle of it
+            assert time.monotonic() < deadline and run.poll() is None
             time.sleep(0.1)
-        victim = cluster.workers[0]
-        os.kill(victim.pid, signal.SIGKILL)
+        killed = victim(cluster)
+        assert killed is not None
+        os.kill(killed.pid, signal.SIGKILL)
         _, stderr = run.communicate(timeout=300)
     finally:
         cluster.close()
-    assert victim.wait() == -signal.SIGKILL
-    assert run.returncode in (0, 1), stderr
+    assert killed.wait() == -signal.SIGKILL
     assert "Traceback" not in stderr
     items = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["items"]
-    assert len(items) == 16
-    assert all(i["status"] in ("ok", "error") for i in items)
-    ok = [i for i in items if i["status"] == "ok"]
+    assert len(items) == count and all(i["status"] in ("ok", "error") for i in items)
+    assert not (out / ".exporter-tmp").exists()
+    return Run(run.returncode, stderr, items, out)
+
+
+@dataclass
+class Run:
+    returncode: int
+    stderr: str
+    items: list[dict[str, Any]]
+    out: Path
+
+
+def test_a_killed_worker_costs_a_retry_not_the_run(tmp_path: Path) -> None:
+    run = kill_mid_run(tmp_path, 16, lambda cluster: cluster.workers[0])
+    assert run.returncode in (0, 1), run.stderr
+    ok = [i for i in run.items if i["status"] == "ok"]
     assert len(ok) >= 14  # the killed worker's item is tried again on the other worker
     for item in ok:
         for output in item["outputs"]:
-            data = (out / output["path"]).read_bytes()
+            data = (run.out / output["path"]).read_bytes()
             assert hashlib.sha256(data).hexdigest() == output["sha256"]
-    assert not (out / ".exporter-tmp").exists()
 
 
 def test_a_lost_scheduler_fails_the_items_left_and_ends_the_run(tmp_path: Path) -> None:
-    src = tmp_path / "in"
-    make_articles(src, 12)
-    cluster = Cluster(cluster_home(), forbidden=[])
-    out = tmp_path / "out"
-    try:
-        cluster.start(2, nanny=False)
-        cmd = [sys.executable, "-m", "exporter", "export", str(src), "-o", str(out), "--scheduler", cluster.address]
-        run = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120
-        while not list(out.glob("*.pdf")):
-            assert time.monotonic() < deadline and run.poll() is None
-            time.sleep(0.1)
-        assert cluster.scheduler is not None
-        os.kill(cluster.scheduler.pid, signal.SIGKILL)
-        _, stderr = run.communicate(timeout=300)
-    finally:
-        cluster.close()
+    run = kill_mid_run(tmp_path, 12, lambda cluster: cluster.scheduler)
     assert run.returncode == 1
-    assert "Traceback" not in stderr
-    items = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["items"]
-    assert len(items) == 12
-    failed = [i for i in items if i["status"] == "error"]
+    failed = [i for i in run.items if i["status"] == "error"]
     assert failed and all("was lost" in i["error"] and "--resume" in i["error"] for i in failed)
-    assert len(list(out.glob("*.pdf"))) == 12 - len(failed)
+    assert len(list(run.out.glob("*.pdf"))) == 12 - len(failed)
 
 
 def test_an_item_that_hangs_fails_alone(tmp_path: Path) -> None:
