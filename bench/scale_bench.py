@@ -128,6 +128,10 @@ class Proc:
     group_pss_mb: float
     growth_pss_mb: float
     """PSS at the end of its life minus PSS at a fifth of it (a worker that keeps memory per item grows)."""
+    pss_quarters: list[float]
+    """PSS (MB) at a quarter, half, three quarters and the end of its life."""
+    series: list[tuple[float, float, float]]
+    """(seconds since the run started, RSS MB, PSS MB), at most 200 points."""
 
 
 @dataclass
@@ -176,6 +180,20 @@ def _growth(proc: ProcessPeak) -> float:
     return (late - early[2]) / MB
 
 
+def _quarters(proc: ProcessPeak) -> list[float]:
+    """PSS (MB) at a quarter, a half, three quarters and the end of a process's life."""
+    if not proc.series:
+        return []
+    start, life = proc.series[0][0], proc.series[-1][0] - proc.series[0][0]
+    return [next(s[2] for s in proc.series if s[0] - start >= life * q - 1e-9) / MB for q in (0.25, 0.5, 0.75, 1.0)]
+
+
+def _sparse(proc: ProcessPeak) -> list[tuple[float, float, float]]:
+    """A process's memory series in MB, at most 200 points."""
+    step = max(1, len(proc.series) // 200)
+    return [(t, round(rss / MB, 1), round(pss / MB, 1)) for t, rss, pss in proc.series[::step]]
+
+
 def roles(mon: TreeMonitor) -> list[Proc]:
     """Every process of the tree with a role: client, worker N, child of worker N, or a helper process."""
     out: list[Proc] = []
@@ -208,6 +226,8 @@ def roles(mon: TreeMonitor) -> list[Proc]:
                 mon.group_peak_rss.get(group, proc.peak_rss) / MB if group else proc.peak_rss / MB,
                 mon.group_peak_pss.get(group, proc.peak_pss) / MB if group else proc.peak_pss / MB,
                 _growth(proc),
+                _quarters(proc),
+                _sparse(proc),
             )
         )
     return out
@@ -283,14 +303,15 @@ def report(runs: dict[tuple[int, str], list[ScaleRun]], sizes: list[int], modes:
     )
 
     print()
-    print("Processes of the last run at each size (own peaks; growth = PSS at the end of its life minus at a fifth):")
+    print("Processes of the last run at each size (own peak RSS/PSS; PSS at each quarter of the process's life):")
     for size in sizes:
         for mode in modes:
             if (size, mode) not in runs:
                 continue
             run = runs[size, mode][-1]
             parts = [
-                f"{p.role} {p.rss_mb:.0f}/{p.pss_mb:.0f} MB ({p.growth_pss_mb:+.0f} over {p.seconds:.0f} s)"
+                f"{p.role} {p.rss_mb:.0f}/{p.pss_mb:.0f} MB (PSS by quarter of its {p.seconds:.0f} s:"
+                f" {' '.join(f'{q:.0f}' for q in p.pss_quarters)})"
                 for p in run.procs
                 if p.seconds > 0 or p.role == "client"
             ]
@@ -342,10 +363,13 @@ def report(runs: dict[tuple[int, str], list[ScaleRun]], sizes: list[int], modes:
                 continue
             a, b = med(small, mode, "wall") / small, med(big, mode, "wall") / big
             drift = b / a - 1
+            cpu_a, cpu_b = med(small, mode, "cpu") / small, med(big, mode, "cpu") / big
             summary[f"drift_{mode}"] = drift
+            summary[f"cpu_drift_{mode}"] = cpu_b / cpu_a - 1
             print(
                 f"- {mode_name(mode)} s/article at {big} vs at {small}: {b:.3f} vs {a:.3f} ({drift:+.1%};"
-                f" aim within 10%): {verdict(abs(drift) <= AIMS['drift'])}"
+                f" aim within 10%): {verdict(abs(drift) <= AIMS['drift'])}; CPU s/article {cpu_b:.3f} vs"
+                f" {cpu_a:.3f} ({cpu_b / cpu_a - 1:+.1%}, what the load of other processes does not change)"
             )
     best = max((m for m in modes if (big, m) in runs), key=lambda m: big / med(big, m, "wall"))
     over = big / med(big, best, "wall") / p_rate
