@@ -75,6 +75,20 @@ def _tree_parents(root: int) -> dict[int, int]:
     return found
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of one process so far (its own, not its children's); 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rfind(b")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def _cmdline(pid: int) -> str:
     """A process's command line, spaces between the arguments; '' when it is gone."""
     try:
@@ -116,6 +130,8 @@ class ProcessPeak:
     last_seen: float = 0.0
     peak_rss: int = 0
     peak_pss: int = 0
+    cpu: float = 0.0
+    """User + system CPU seconds, as last seen."""
     series: list[tuple[float, int, int]] = field(default_factory=list)
     """(seconds since the monitor started, RSS, PSS), at most one sample a second."""
 
@@ -176,6 +192,7 @@ class TreeMonitor:
                 proc.last_seen = now
                 proc.peak_rss = max(proc.peak_rss, rss)
                 proc.peak_pss = max(proc.peak_pss, pss)
+                proc.cpu = _cpu(pid) or proc.cpu
                 if not proc.series or now - proc.series[-1][0] >= 1.0:
                     proc.series.append((round(now, 2), rss, pss))
                 groups_rss[proc.top] = groups_rss.get(proc.top, 0) + rss

@@ -83,7 +83,7 @@ def subset(big: corpus_mod.Corpus, folder: Path, size: int) -> list[Path]:
 
 
 class Progress:
-    """Counts the EPUBs in the output folder every second in a thread: (seconds, books) points."""
+    """Counts the EPUBs in the output folder every half second in a thread: (seconds, books) points."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -102,7 +102,7 @@ class Progress:
         self._thread.join()
 
     def _run(self) -> None:
-        while not self._stop.wait(1.0):
+        while not self._stop.wait(0.5):
             try:
                 count = sum(1 for e in os.scandir(self.out) if e.name.endswith(".epub"))
             except OSError:
@@ -122,6 +122,8 @@ class Proc:
     pid: int
     cmdline: str
     seconds: float
+    cpu_s: float
+    """Its own user + system CPU seconds (not its children's)."""
     rss_mb: float
     pss_mb: float
     group_rss_mb: float
@@ -156,6 +158,12 @@ class ScaleRun:
     def role_peak(self, prefix: str, what: str) -> float:
         """The largest ``what`` (rss_mb, pss_mb, group_pss_mb…) of the processes whose role starts with prefix."""
         return max((getattr(p, what) for p in self.procs if p.role.startswith(prefix)), default=0.0)
+
+    def first_last(self) -> tuple[float | None, float | None]:
+        """Seconds until the first book and until the last one (the rest is the client's reading and catalog)."""
+        first = next((t for t, c in self.progress if c >= 1), None)
+        last = next((t for t, c in self.progress if c >= self.ok), None) if self.ok else None
+        return first, last
 
     def steady_rates(self) -> tuple[float, float] | None:
         """Articles/s from 10% to 50% of the books, and from 50% to 90%: flat when nothing grows per item."""
@@ -221,6 +229,7 @@ def roles(mon: TreeMonitor) -> list[Proc]:
                 proc.pid,
                 cmd[:160],
                 round(proc.last_seen - proc.first_seen, 1),
+                round(proc.cpu, 2),
                 proc.peak_rss / MB,
                 proc.peak_pss / MB,
                 mon.group_peak_rss.get(group, proc.peak_rss) / MB if group else proc.peak_rss / MB,
@@ -310,13 +319,17 @@ def report(runs: dict[tuple[int, str], list[ScaleRun]], sizes: list[int], modes:
                 continue
             run = runs[size, mode][-1]
             parts = [
-                f"{p.role} {p.rss_mb:.0f}/{p.pss_mb:.0f} MB (PSS by quarter of its {p.seconds:.0f} s:"
+                f"{p.role} {p.rss_mb:.0f}/{p.pss_mb:.0f} MB, CPU {p.cpu_s:.1f} s"
+                f" (PSS by quarter of its {p.seconds:.0f} s:"
                 f" {' '.join(f'{q:.0f}' for q in p.pss_quarters)})"
                 for p in run.procs
                 if p.seconds > 0 or p.role == "client"
             ]
             rates = run.steady_rates()
             steady = f"; articles/s 10-50%: {rates[0]:.2f}, 50-90%: {rates[1]:.2f}" if rates else ""
+            first, last = run.first_last()
+            if first is not None and last is not None:
+                steady += f"; first book at {first:.1f} s, last at {last:.1f} s, exit at {run.wall:.1f} s"
             print(f"- {mode_name(mode)} at {size}: " + "; ".join(parts) + steady)
 
     big = sizes[-1]
