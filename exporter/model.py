@@ -186,10 +186,15 @@ class Image:
     data: bytes | None = None
     """The bytes to embed when they are not the file's as is: a ``data:`` URI's image (``path`` is then the
     input file that held it) or a cleaned SVG."""
+    content: bytes | None = None
+    """The file's own bytes, read by the client for a worker that holds no input files (a Dask worker); a
+    writer reads them instead of ``path``, and the book is the same."""
 
     def read_bytes(self) -> bytes:
-        """The bytes to embed: ``data`` when set, else the file's bytes."""
-        return self.data if self.data is not None else self.path.read_bytes()
+        """The bytes to embed: ``data`` when set, else the file's bytes (``content``, else read from ``path``)."""
+        if self.data is not None:
+            return self.data
+        return self.content if self.content is not None else self.path.read_bytes()
 
 
 @dataclass(frozen=True)

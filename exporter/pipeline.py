@@ -10,9 +10,12 @@ import shutil
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from exporter import __version__, dates
@@ -48,13 +51,27 @@ from exporter.readers.dispatch import (
 )
 from exporter.readers.registry import Selection
 from exporter.resources import Resolver
-from exporter.rules import load_rules, registry_with_rules
+from exporter.rules import RuleData, load_rules, registry_with_rules
 from exporter.writers.registry import WriteOptions, formats, writer_for
+
+if TYPE_CHECKING:
+    from exporter.dask_backend import DaskBackend
+    from exporter.workers import Outcome
 
 PICTURES = ("cover", "thumbnail")
 """The files every item has beside its books: its cover and the cover's thumbnail."""
 FORMATS = formats()
 """The registered output formats (``epub``, ``pdf``): the default of a run."""
+
+
+def warm_writers(formats: Sequence[str]) -> None:
+    """Import the writers of ``formats`` (WeasyPrint for PDF): a worker does it while the client reads."""
+    for fmt in formats:
+        writer_for(fmt)
+    if "pdf" in formats:
+        import weasyprint  # noqa: F401
+
+
 TMP_DIR = ".exporter-tmp"
 
 
@@ -87,6 +104,9 @@ class Options:
     """--url: the web archive pages to read, as glob patterns on their URLs (empty: every article page)."""
     at: datetime | None = None
     """--at: read the capture of each page nearest this moment (None: the latest)."""
+    scheduler: str | None = None
+    """--scheduler: a Dask scheduler's address, or ``local:N`` (docs/scale-out.md); None: ``jobs`` local
+    worker processes."""
 
     @property
     def selection(self) -> Selection:
@@ -255,8 +275,13 @@ def shown_path(path: Path) -> str:
 
 def used_files(article: Article) -> list[str]:
     """The local files an article's books embed (its images; not the article's own source file)."""
-    source = article.source_path.resolve()
-    return sorted({shown_path(i.path) for i in article.images if i.path.resolve() != source})
+    return used_paths([i.path for i in article.images], article.source_path)
+
+
+def used_paths(paths: Iterable[Path], source: Path) -> list[str]:
+    """Of an article's image paths, the files as the manifest names them, leaving out its own source file."""
+    resolved = source.resolve()
+    return sorted({shown_path(p) for p in paths if p.resolve() != resolved})
 
 
 def unused_files(unsupported: Sequence[tuple[Path, str]], used: Iterable[str]) -> list[tuple[Path, str]]:
@@ -274,12 +299,20 @@ def count_raw(paths: list[Input], options: Options) -> int:
     )
 
 
-def clean_raw(raw: RawArticle, options: Options) -> Article:
-    """The cleaner, with a resolver limited to the input's folder and --media, and the --rules file's handlers."""
+def clean_raw(
+    raw: RawArticle, options: Options, resolver: Resolver | None = None, rules: RuleData | None = None
+) -> Article:
+    """The cleaner, with a resolver limited to the input's folder and --media (:func:`resolver_for`, unless
+    ``resolver`` is given), and the --rules file's handlers (read from the file, unless ``rules`` holds them)."""
+    registry = registry_with_rules(raw, options.rules, rules)
+    return clean(raw, resolver or resolver_for(raw, options), registry)
+
+
+def resolver_for(raw: RawArticle, options: Options) -> Resolver:
+    """The resolver of one article: its input's folder and --media, its web archive, the site's attachments."""
     roots = [p for p in (raw.base_dir, options.media_dir) if p is not None]
-    registry = registry_with_rules(raw, options.rules)
     uploads = AttachedFiles(raw.attachments)
-    return clean(raw, Resolver(roots, options.media_dir, archive=raw.archive, uploads=uploads), registry)
+    return Resolver(roots, options.media_dir, archive=raw.archive, uploads=uploads)
 
 
 def output_slug(raw: RawArticle) -> str:
@@ -309,7 +342,7 @@ class Commit:
     announce: Callable[[list[dict[str, object]]], Entry] | None = None
 
 
-def _write_all(commit: Commit, writes: dict[str, Write]) -> tuple[list[dict[str, object]], list[Message]]:
+def write_all(commit: Commit, writes: dict[str, Write]) -> tuple[list[dict[str, object]], list[Message]]:
     """Write every file of an item into the run's temporary folder, then rename them all into place.
 
     ``writes`` maps a format name to the file's path and the call that writes it. An item shows up whole or not
@@ -366,14 +399,19 @@ def export_article(
 ) -> list[dict[str, object]]:
     """Write every requested format for one article, its cover and the cover's thumbnail; returns the catalog's
     output entries."""
+    outputs, messages = write_all(commit or Commit(options.root), book_writes(article, slug, options))
+    article.warnings += messages
+    return outputs
+
+
+def book_writes(article: Article, slug: str, options: Options) -> dict[str, Write]:
+    """The files of one article: a book per requested format, its cover and the cover's thumbnail."""
     from exporter.writers.cover import article_cover
 
     cover = article_cover(article)
     settings = dataclasses.replace(write_options([article], options), cover=cover)
     writes = {fmt: _writing(fmt, slug, article, settings) for fmt in options.formats}
-    outputs, messages = _write_all(commit or Commit(options.root), {**writes, **_pictures(slug, cover)})
-    article.warnings += messages
-    return outputs
+    return {**writes, **_pictures(slug, cover)}
 
 
 def _writing(fmt: str, slug: str, article: Article, settings: WriteOptions) -> Write:
@@ -410,7 +448,7 @@ def export_bundle(
         return f"{slug}{writer.suffix}", lambda path: writer.write_bundle(title, articles, path, settings)
 
     writes = {fmt: writing(fmt) for fmt in options.formats}
-    outputs, _ = _write_all(commit, {**writes, **_pictures(slug, cover)})
+    outputs, _ = write_all(commit, {**writes, **_pictures(slug, cover)})
     return outputs
 
 
@@ -432,7 +470,8 @@ def export_task(task: Task) -> tuple[ItemResult, Article | None]:
     return result, (bundle[0][1] if bundle else None)
 
 
-def _stub(raw: RawArticle, options: Options | None = None) -> ItemResult:
+def stub_result(raw: RawArticle, options: Options | None = None) -> ItemResult:
+    """An item's entry from what the reader found, before it is cleaned (its source, identity, capture)."""
     bundle = {"id": bundle_id(options.bundle), "title": options.bundle} if options and options.bundle else None
     return ItemResult(
         source_path=str(raw.source_path),
@@ -499,7 +538,7 @@ def _unchanged(raw: RawArticle, slug: str, old: dict[str, object] | None, option
             return None
         if hashlib.sha256(path.read_bytes()).hexdigest() != output.get("sha256"):
             return None
-    result = _stub(raw, options)
+    result = stub_result(raw, options)
     result.title = old.get("title")  # type: ignore[assignment]
     result.licence = old.get("licence")  # type: ignore[assignment]
     result.summary = old.get("summary")  # type: ignore[assignment]
@@ -542,6 +581,10 @@ def check_options(options: Options) -> None:
         raise UsageError(f"--type: {exc.message}") from None
     if options.rules is not None:
         load_rules(options.rules)
+    if options.scheduler is not None:
+        from exporter.dask_backend import check_scheduler
+
+        check_scheduler(options.scheduler)
 
 
 def run_export(
@@ -549,7 +592,8 @@ def run_export(
 ) -> list[ItemResult]:
     """Export every item of ``paths`` into the library folder; one failing or stuck item never stops the others.
 
-    Items are cleaned and written by ``options.jobs`` workers, each bounded by ``options.item_timeout``, and
+    Items are cleaned and written by ``options.jobs`` worker processes (or, with ``options.scheduler``, on a
+    Dask cluster: :mod:`exporter.dask_backend`), each bounded by ``options.item_timeout``, and
     folded into the folder's catalog (manifest.json) in reading order whatever the number of workers. The
     catalog keeps every earlier run's books; an item exported before keeps its name; a new item never takes a
     name that is in use. A run killed with kill -9 leaves the old catalog, and its journal lets the next run
@@ -557,10 +601,55 @@ def run_export(
     the end. With ``options.bag`` the folder is (or becomes) a BagIt bag, updated in place. The run's notes
     (books deleted by hand, dropped from the catalog) are appended to ``notes``.
     """
-    from exporter.library.publish import publish
-    from exporter.workers import WorkerPool
-
     check_options(options)
+    backend = start_backend(options)
+    try:
+        return _run(paths, options, backend, progress, notes)
+    finally:
+        if backend is not None:
+            backend.close()
+
+
+def start_backend(options: Options) -> DaskBackend | None:
+    """With --scheduler: the Dask client, connected (or its local cluster starting while the client reads)."""
+    if options.scheduler is None:
+        return None
+    from exporter.dask_backend import DaskBackend
+
+    backend = DaskBackend(options.scheduler, options.item_timeout, options.formats)
+    backend.start()
+    return backend
+
+
+def _outcomes(tasks: Iterator[tuple[int, Task]], options: Options, backend: DaskBackend | None) -> Iterator[Outcome]:
+    """Each task's outcome as it finishes, from the local worker processes or the Dask cluster; the value is
+    ``(ItemResult, Article | None)`` either way (a Dask worker's books are committed here, by the client)."""
+    if backend is None:
+        from exporter.workers import WorkerPool
+
+        pool = WorkerPool(export_task, options.jobs, options.item_timeout, partial(warm_writers, options.formats))
+        yield from pool.map(tasks)
+        return
+    from exporter.remote_item import commit_rendered, rules_of
+
+    for outcome in backend.map(tasks, rules_of(options)):
+        if outcome.error is None:
+            item, rendered = outcome.value
+            task = item.task
+            result = commit_rendered(rendered, task.raw.source_path, options, task.own)
+            outcome.value = (result, rendered.article)
+        yield outcome
+
+
+def _run(
+    paths: list[Input],
+    options: Options,
+    backend: DaskBackend | None,
+    progress: Progress | None,
+    notes: list[str] | None,
+) -> list[ItemResult]:
+    from exporter.library.publish import publish
+
     output_dir = options.output_dir
     root = library_root(output_dir, bag=options.bag)  # refuses a bag without --bag, before any change
     Catalog.load(output_dir if options.bag and not is_bag(output_dir) else root)  # refuses a foreign manifest
@@ -617,11 +706,11 @@ def run_export(
                 if reused is not None:
                     record(index, reused)
                     continue
-                stubs[index] = _stub(item, options)
+                stubs[index] = stub_result(item, options)
                 yield index, Task(item, slug, options, own(key))
 
     try:
-        for outcome in WorkerPool(export_task, options.jobs, options.item_timeout).map(tasks()):
+        for outcome in _outcomes(tasks(), options, backend):
             if outcome.error is not None:
                 result = stubs[outcome.index]
                 result.error = outcome.error
@@ -704,27 +793,45 @@ def export_one(
     own: frozenset[str] = frozenset(),
 ) -> ItemResult:
     """Clean one raw article and write it (or keep it for the bundle), turning any failure into an error entry."""
-    result = _stub(raw, options)
-    try:
+    result = stub_result(raw, options)
+    with failure_recorded(result):
         article = clean_raw(raw, options)
-        result.title = article.title
-        result.published, result.site_name = article.published, article.site_name
-        result.authors, result.language = list(article.authors), article.language
-        result.subjects, result.summary = list(article.subjects), summary_of(article)
-        if article.licence:
-            result.licence = {"id": article.licence.id, "url": article.licence.url, "name": article.licence.name}
-        result.warnings = article.warnings
+        describe(result, article)
         result.resources = used_files(article)
-        result.missing_images = [m.to_json() for m in article.missing_images]
         if bundle is not None:
             bundle.append((result, article))
         else:
             result.date = dates.build_date([article.published])
+            result.outputs = export_article(article, slug, options, Commit(options.root, own, announcer(result)))
+    return result
 
-            def announce(outputs: list[dict[str, object]]) -> Entry:
-                return {**result.to_json(), "outputs": outputs}
 
-            result.outputs = export_article(article, slug, options, Commit(options.root, own, announce))
+def describe(result: ItemResult, article: Article) -> None:
+    """Fill an item's entry from its cleaned article: title, dates, authors, language, licence, warnings."""
+    result.title = article.title
+    result.published, result.site_name = article.published, article.site_name
+    result.authors, result.language = list(article.authors), article.language
+    result.subjects, result.summary = list(article.subjects), summary_of(article)
+    if article.licence:
+        result.licence = {"id": article.licence.id, "url": article.licence.url, "name": article.licence.name}
+    result.warnings = article.warnings
+    result.missing_images = [m.to_json() for m in article.missing_images]
+
+
+def announcer(result: ItemResult) -> Callable[[list[dict[str, object]]], Entry]:
+    """The journal entry of an item about to be committed: its catalog entry with these outputs."""
+
+    def announce(outputs: list[dict[str, object]]) -> Entry:
+        return {**result.to_json(), "outputs": outputs}
+
+    return announce
+
+
+@contextmanager
+def failure_recorded(result: ItemResult) -> Iterator[None]:
+    """Turn any failure inside the block into the item's error: one failing item never ends the batch."""
+    try:
+        yield
     except ExporterError as exc:
         result.error = exc.message
     except Exception as exc:  # a bug or a library failure must not end the batch
@@ -733,4 +840,3 @@ def export_one(
             *result.warnings,
             error("export", "internal-error", result.error, detail=traceback.format_exc()),
         ]
-    return result

@@ -57,7 +57,11 @@ _KEYS = ("action", "title", "reason", "plugin")
 _TOML_PLACE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*\Z")
 
 
-def load_rules(path: Path) -> dict[str, dict[str, Any]]:
+RuleData = dict[str, dict[str, Any]]
+"""A rules file's handler data by shortcode name (what :func:`load_rules` returns)."""
+
+
+def load_rules(path: Path) -> RuleData:
     """The rules of ``path`` as handler data by shortcode name, for :meth:`Registry.update`.
 
     Raises UsageError (one line: the file, the line when known, the problem) for a file that cannot be read,
@@ -66,15 +70,16 @@ def load_rules(path: Path) -> dict[str, dict[str, Any]]:
     return dict(_load(str(path), *_stamp(path)))
 
 
-def registry_with_rules(raw: RawArticle, rules: Path | None) -> Registry | None:
-    """The shortcode registry for one article: built-ins, the export's galleries, then the rules of ``rules``.
+def registry_with_rules(raw: RawArticle, rules: Path | None, loaded: RuleData | None = None) -> Registry | None:
+    """The shortcode registry for one article: built-ins, the export's galleries, then the rules of ``rules``
+    (``loaded``: those rules already read, by a client for a worker that cannot read the file).
 
     None (the cleaner's own default) when there is no rules file.
     """
-    if rules is None:
+    if rules is None and loaded is None:
         return None
     registry = (registry_for(raw) or default_registry()).copy()
-    registry.update(load_rules(rules), priority=RULES_PRIORITY)
+    registry.update(loaded if loaded is not None else load_rules(rules), priority=RULES_PRIORITY)  # type: ignore[arg-type]
     return registry
 
 

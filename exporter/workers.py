@@ -44,9 +44,13 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _serve(conn: Connection, job: Job) -> None:
-    """The worker's loop: receive (index, task), send (index, value or error); None ends it."""
+def _serve(conn: Connection, job: Job, warm: Callable[[], None] | None = None) -> None:
+    """The worker's loop: receive (index, task), send (index, value or error); None ends it. ``warm`` runs
+    first, while the parent is still reading."""
     _die_with_parent()
+    if warm is not None:
+        with contextlib.suppress(Exception):  # a failing import shows up again, on the first item
+            warm()
     while True:
         try:
             message = conn.recv()
@@ -63,10 +67,12 @@ def _serve(conn: Connection, job: Job) -> None:
 
 
 class WorkerPool:
-    """``jobs`` worker processes running ``job`` on tasks, each task bounded by ``timeout`` seconds."""
+    """``jobs`` worker processes running ``job`` on tasks, each task bounded by ``timeout`` seconds. All are
+    started at once and run ``warm`` (imports) while the parent reads the first items."""
 
-    def __init__(self, job: Job, jobs: int, timeout: float | None) -> None:
+    def __init__(self, job: Job, jobs: int, timeout: float | None, warm: Callable[[], None] | None = None) -> None:
         self.job = job
+        self.warm = warm
         self.size = max(1, jobs)
         self.timeout = timeout
         self.context = multiprocessing.get_context("fork")
@@ -74,7 +80,7 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(child, self.job), daemon=True)
+        process = self.context.Process(target=_serve, args=(child, self.job, self.warm), daemon=True)
         process.start()
         child.close()
         worker = _Worker(process, parent)
@@ -100,6 +106,8 @@ class WorkerPool:
         """Run every (index, task); yield outcomes as they finish (not in order)."""
         pending = iter(tasks)
         exhausted = False
+        while len(self.workers) < self.size:
+            self._start()
         try:
             while True:
                 while not exhausted and (worker := self._idle()) is not None:

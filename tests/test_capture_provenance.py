@@ -16,7 +16,7 @@ import pytest
 from exporter.clean import clean
 from exporter.library.identity import item_id
 from exporter.model import Capture, RawArticle
-from exporter.pipeline import _stub
+from exporter.pipeline import stub_result
 from exporter.writers.epub import write_epub
 from exporter.writers.pages import licence_section
 from exporter.writers.pdf import write_pdf
@@ -92,7 +92,7 @@ def test_identity_is_the_url_plus_the_capture_time() -> None:
 
 
 def test_manifest_records_the_archive_record_and_capture() -> None:
-    entry = _stub(raw_article()).to_json()
+    entry = stub_result(raw_article()).to_json()
     assert entry["id"] == f"memento:20240501123456/{URL}"
     assert entry["source"]["capture"] == {
         "archive": "/archives/crawl.warc.gz",
@@ -101,4 +101,4 @@ def test_manifest_records_the_archive_record_and_capture() -> None:
         "target_uri": URL,
         "captured": "2024-05-01T12:34:56Z",
     }
-    assert "capture" not in _stub(raw_article(capture=None)).to_json()["source"]
+    assert "capture" not in stub_result(raw_article(capture=None)).to_json()["source"]

@@ -67,6 +67,12 @@ Exit status: 0 all items exported, 1 some failed (the others are written), 2 usa
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: the number of cores)."
 )
 @click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT|local:N",
+    help="Run the items on a Dask cluster: a running scheduler's address, or local:N to start N Dask worker "
+    "processes here (docs/scale-out.md). Reading and the library folder stay on this machine.",
+)
+@click.option(
     "--item-timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=120.0,
@@ -124,6 +130,7 @@ def export(
     rules: Path | None,
     name: str | None,
     jobs: int | None,
+    scheduler: str | None,
     item_timeout: float,
     resume: bool,
     pdf_variant: str | None,
@@ -151,6 +158,7 @@ def export(
         bag=bag,
         rules=rules,
         base_url=check_base_url(base_url),
+        scheduler=scheduler.strip() if scheduler and scheduler.strip() else None,
     )
     if jobs is not None:
         options.jobs = jobs

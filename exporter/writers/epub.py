@@ -476,7 +476,7 @@ def assess(articles: list[Article]) -> Accessibility:
             described += bool(alt) and not is_image_label(alt)
         for table in root.iter("table"):
             untitled += not any(True for _ in table.iter("th"))
-    animated = len({i.key for a in articles for i in a.images if _is_animated(i.path)})
+    animated = len({i.key for a in articles for i in a.images if _is_animated(i.read_bytes())})
     rtl = sorted({language_name(a.language) for a in articles if is_rtl(a.language)})
     return Accessibility(
         articles=len(articles),
@@ -491,12 +491,12 @@ def assess(articles: list[Article]) -> Accessibility:
     )
 
 
-def _is_animated(path: Path) -> bool:
-    """True for an image file with more than one frame (animated GIF, PNG or WebP): a possible flashing hazard."""
+def _is_animated(data: bytes) -> bool:
+    """True for an image with more than one frame (animated GIF, PNG or WebP): a possible flashing hazard."""
     from PIL import Image as Pillow  # WeasyPrint's own dependency
 
     try:
-        with Pillow.open(path) as img:
+        with Pillow.open(io.BytesIO(data)) as img:
             return getattr(img, "n_frames", 1) > 1
     except (OSError, ValueError):
         return False

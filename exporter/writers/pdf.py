@@ -110,12 +110,12 @@ def _fetcher_class() -> type:
             super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False)
             self.resolver = Resolver(roots=list(roots))
             self.refused: list[str] = []
-            self.images: dict[str, Path] = {}
+            self.images: dict[str, Image] = {}
             """The article's image files by key, served as ``exporter-image:<key>``."""
 
         def serve(self, images: Iterable[Image]) -> None:
             """Serve these images' files by key (``exporter-image:<key>``)."""
-            self.images.update({image.key: Path(image.path) for image in images if image.data is None})
+            self.images.update({image.key: image for image in images if image.data is None})
 
         def local_path(self, url: str) -> Path | None:
             """The real path of an allowed ``file:`` URL, or None."""
@@ -133,7 +133,12 @@ def _fetcher_class() -> type:
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme == IMAGE_SCHEME:
-                path = self.images.get(url[len(IMAGE_SCHEME) + 1 :])
+                image = self.images.get(url[len(IMAGE_SCHEME) + 1 :])
+                if image is not None and image.content is not None:  # read by the client, inside its roots
+                    media_type = mimetypes.guess_type(image.path.name)[0] or "application/octet-stream"
+                    # by its own URL, not the file's: WeasyPrint would read a file: URL's file again itself
+                    return URLFetcherResponse(url, body=image.content, headers={"Content-Type": media_type})
+                path = Path(image.path) if image is not None else None
                 path = path.resolve() if path is not None and self.resolver.is_allowed(path) else None
             else:
                 path = self.local_path(url) if scheme == "file" else None
