@@ -246,8 +246,11 @@ def roles(mon: TreeMonitor) -> list[Proc]:
     return out
 
 
-def run_mode(mode: str, size: int, folder: Path, out: Path, flag: str, env: dict[str, str], every: float) -> ScaleRun:
-    """One export of the corpus ``folder`` into a fresh ``out`` (EPUB + PDF) in the given mode."""
+def run_mode(
+    mode: str, size: int, folder: Path, out: Path, flag: str, env: dict[str, str], every: float, keep: bool
+) -> ScaleRun:
+    """One export of the corpus ``folder`` into a fresh ``out`` (EPUB + PDF) in the given mode; unless ``keep``,
+    the books are then deleted and the manifest kept beside the folder (``OUT.manifest.json``)."""
     if out.exists():
         shutil.rmtree(out)
     cmd = [*exporter_cmd(), "export", str(folder), "-o", str(out), "-q", *mode_args(mode, flag)]
@@ -255,6 +258,9 @@ def run_mode(mode: str, size: int, folder: Path, out: Path, flag: str, env: dict
     with Progress(out) as prog:
         t = timed(cmd, env=env, every=every)
     ok, failed, digests = read_manifest(out, t)
+    if not keep:  # 2,000 articles' books and covers take ~700 MB per run: keep the manifest only
+        shutil.copyfile(out / "manifest.json", out.with_name(f"{out.name}.manifest.json"))
+        shutil.rmtree(out)
     assert t.monitor is not None
     return ScaleRun(
         mode,
@@ -411,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="repeat each run N times; medians are reported")
     ap.add_argument("--pandoc-pages", type=int, default=25, help="pandoc on this many pages, evenly spread")
     ap.add_argument("--every", type=float, default=0.2, help="memory sampling interval in seconds (default 0.2)")
+    ap.add_argument("--keep-books", action="store_true", help="keep each run's books (default: manifests only)")
     ap.add_argument("--workdir", type=Path, default=ROOT / "output" / "scale", help="default output/scale")
     args = ap.parse_args(argv)
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
@@ -455,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in range(1, args.repeat + 1):
             for mode in modes if r % 2 else modes[::-1]:
                 print(f"[{size} articles, {r}/{args.repeat}] exporter {mode_name(mode)} ...", file=sys.stderr)
-                run = run_mode(mode, size, folder, work / f"out-{size}-{mode}", flag, env, args.every)
+                run = run_mode(mode, size, folder, work / f"out-{size}-{mode}", flag, env, args.every, args.keep_books)
                 runs.setdefault((size, mode), []).append(run)
                 print(
                     f"    {run.wall:.1f} s, {run.ok} ok, {run.failed} failed,"
