@@ -490,7 +490,10 @@ def main(argv: list[str] | None = None) -> int:
             f"warning: the machine was busy (load average up to {max(loads):.1f} on {cpus} CPUs): wall-clock"
             " figures and their ratios depend on the other load; CPU s/article does not."
         )
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
     results = {
+        "commit": commit.stdout.strip(),
+        "loadavg": loads,
         "sizes": sizes,
         "modes": modes,
         "repeat": args.repeat,
