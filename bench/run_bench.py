@@ -24,7 +24,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -57,15 +57,45 @@ def _parents() -> dict[int, int]:
 
 def _tree(root: int) -> list[int]:
     """The root and all its descendants."""
+    return list(_tree_parents(root))
+
+
+def _tree_parents(root: int) -> dict[int, int]:
+    """The root and all its descendants, each with its parent's pid (the root's own parent for the root)."""
+    parents = _parents()
     children: dict[int, list[int]] = {}
-    for pid, ppid in _parents().items():
+    for pid, ppid in parents.items():
         children.setdefault(ppid, []).append(pid)
-    found, todo = [], [root]
+    found: dict[int, int] = {}
+    todo = [root]
     while todo:
         pid = todo.pop()
-        found.append(pid)
+        found[pid] = parents.get(pid, 0)
         todo.extend(children.get(pid, []))
     return found
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of one process so far (its own, not its children's); 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rfind(b")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _cmdline(pid: int) -> str:
+    """A process's command line, spaces between the arguments; '' when it is gone."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
 
 
 def _memory(pid: int) -> tuple[int, int]:
@@ -87,18 +117,48 @@ def _memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-class TreeMonitor:
-    """Samples the summed RSS and PSS of a process tree every 50 ms in a thread; keeps the peaks."""
+@dataclass
+class ProcessPeak:
+    """One process of a monitored tree: who it is, its own peak RSS and PSS (bytes), and a sparse series."""
 
-    def __init__(self, pid: int) -> None:
+    pid: int
+    ppid: int
+    top: int
+    """The root's child this process descends from (itself for a child of the root; the root for the root)."""
+    cmdline: str
+    first_seen: float
+    last_seen: float = 0.0
+    peak_rss: int = 0
+    peak_pss: int = 0
+    cpu: float = 0.0
+    """User + system CPU seconds, as last seen."""
+    series: list[tuple[float, int, int]] = field(default_factory=list)
+    """(seconds since the monitor started, RSS, PSS), at most one sample a second."""
+
+
+class TreeMonitor:
+    """Samples the RSS and PSS of a process tree every ``every`` seconds in a thread; keeps the peaks.
+
+    ``peak_rss``/``peak_pss`` are the largest sums over the tree; ``processes`` keeps each process's own peaks
+    (and a sparse series of its memory), ``group_peak_pss`` the largest PSS sum of each child of the root with
+    its descendants (a worker and the processes it started).
+    """
+
+    def __init__(self, pid: int, every: float = SAMPLE_EVERY) -> None:
         self.pid = pid
+        self.every = every
         self.peak_rss = 0
         self.peak_pss = 0
         self.max_procs = 0
+        self.processes: dict[int, ProcessPeak] = {}
+        self.group_peak_pss: dict[int, int] = {}
+        self.group_peak_rss: dict[int, int] = {}
+        self._start = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> TreeMonitor:
+        self._start = time.perf_counter()
         self._thread.start()
         return self
 
@@ -106,14 +166,41 @@ class TreeMonitor:
         self._stop.set()
         self._thread.join()
 
+    def _top(self, pid: int, parents: dict[int, int]) -> int:
+        """The root's child ``pid`` descends from; the root for the root."""
+        while pid != self.pid and parents.get(pid, self.pid) != self.pid:
+            pid = parents[pid]
+        return pid
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            pids = _tree(self.pid)
-            mems = [_memory(p) for p in pids]
-            self.peak_rss = max(self.peak_rss, sum(m[0] for m in mems))
-            self.peak_pss = max(self.peak_pss, sum(m[1] for m in mems))
-            self.max_procs = max(self.max_procs, sum(1 for m in mems if m[0]))
-            self._stop.wait(SAMPLE_EVERY)
+            now = time.perf_counter() - self._start
+            parents = _tree_parents(self.pid)
+            mems = {p: _memory(p) for p in parents}
+            self.peak_rss = max(self.peak_rss, sum(m[0] for m in mems.values()))
+            self.peak_pss = max(self.peak_pss, sum(m[1] for m in mems.values()))
+            self.max_procs = max(self.max_procs, sum(1 for m in mems.values() if m[0]))
+            groups_rss: dict[int, int] = {}
+            groups_pss: dict[int, int] = {}
+            for pid, (rss, pss) in mems.items():
+                if not rss:
+                    continue
+                proc = self.processes.get(pid)
+                if proc is None:
+                    proc = ProcessPeak(pid, parents[pid], self._top(pid, parents), _cmdline(pid), now)
+                    self.processes[pid] = proc
+                proc.last_seen = now
+                proc.peak_rss = max(proc.peak_rss, rss)
+                proc.peak_pss = max(proc.peak_pss, pss)
+                proc.cpu = _cpu(pid) or proc.cpu
+                if not proc.series or now - proc.series[-1][0] >= 1.0:
+                    proc.series.append((round(now, 2), rss, pss))
+                groups_rss[proc.top] = groups_rss.get(proc.top, 0) + rss
+                groups_pss[proc.top] = groups_pss.get(proc.top, 0) + pss
+            for top, pss in groups_pss.items():
+                self.group_peak_pss[top] = max(self.group_peak_pss.get(top, 0), pss)
+                self.group_peak_rss[top] = max(self.group_peak_rss.get(top, 0), groups_rss[top])
+            self._stop.wait(self.every)
 
 
 @dataclass
@@ -127,9 +214,11 @@ class Timed:
     procs: int
     rc: int
     log: str
+    monitor: TreeMonitor | None = None
+    """The memory monitor, with each process's own peaks (see TreeMonitor)."""
 
 
-def timed(cmd: list[str], *, cwd: Path = ROOT, env: dict[str, str] | None = None) -> Timed:
+def timed(cmd: list[str], *, cwd: Path = ROOT, env: dict[str, str] | None = None, every: float = SAMPLE_EVERY) -> Timed:
     """Run ``cmd`` to completion, timing its wall clock and sampling its process tree's memory.
 
     CPU seconds (user + system) come from wait4's rusage: the process and every descendant it waited for. On a
@@ -138,7 +227,7 @@ def timed(cmd: list[str], *, cwd: Path = ROOT, env: dict[str, str] | None = None
     with tempfile.TemporaryFile() as log:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        with TreeMonitor(proc.pid) as mon:
+        with TreeMonitor(proc.pid, every) as mon:
             _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -152,6 +241,7 @@ def timed(cmd: list[str], *, cwd: Path = ROOT, env: dict[str, str] | None = None
         mon.max_procs,
         proc.returncode,
         text,
+        mon,
     )
 
 
@@ -197,6 +287,12 @@ def run_exporter(corpus: Path, out: Path, jobs: int, flag: str | None, env: dict
     if flag:
         cmd += [flag, str(jobs)]
     t = timed(cmd, env=env)
+    ok, failed, digests = read_manifest(out, t)
+    return ExportRun(jobs, t.wall, t.cpu, t.rss_mb, t.pss_mb, t.procs, ok, failed, digests)
+
+
+def read_manifest(out: Path, t: Timed) -> tuple[int, int, dict[str, str]]:
+    """(items ok, items not ok, SHA-256 per source and format) of the run into ``out``; exits if it failed."""
     manifest = (
         json.loads((out / "manifest.json").read_text(encoding="utf-8")) if (out / "manifest.json").exists() else {}
     )
@@ -205,7 +301,7 @@ def run_exporter(corpus: Path, out: Path, jobs: int, flag: str | None, env: dict
     if t.rc not in (0, 1) or not items:
         sys.exit(f"error: exporter run failed (exit {t.rc}):\n{t.log}")
     digests = {f"{i['source']['path']}:{o['format']}": o["sha256"] for i in items for o in i.get("outputs", [])}
-    return ExportRun(jobs, t.wall, t.cpu, t.rss_mb, t.pss_mb, t.procs, ok, len(items) - ok, digests)
+    return ok, len(items) - ok, digests
 
 
 @dataclass
