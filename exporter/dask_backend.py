@@ -30,6 +30,17 @@ from exporter.rules import RuleData
 from exporter.workers import Outcome
 
 CONNECT_TIMEOUT = "10s"
+DASK_SETTINGS = {
+    "distributed.scheduler.allowed-failures": 1,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.low-level-log-length": 0,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+"""Dask settings for the run's client (and a ``local:N`` cluster's scheduler and workers): one retry of an item
+whose worker died; no statistical profiler in the workers, no log of past messages (they would hold each item's
+images and books), monitors that wake seldom. A run's CPU goes to its items."""
 _LOCAL = re.compile(r"local:(\d+)")
 _children = threading.local()
 
@@ -91,12 +102,17 @@ class DaskBackend:
         self._warming: list[Any] = []
         self.lost = ""
         self._log_levels: dict[str, int] = {}
+        self._settings: Any = None
         """Why the scheduler was lost (empty while it is there)."""
 
     def start(self) -> None:
         """Connect to the scheduler now (UsageError when it cannot be reached), or start the local cluster in
         the background while the client reads. Dask's own log lines are held back: what befalls an item is told
         once, by the run (a lost scheduler, a dead worker)."""
+        import dask
+        import distributed  # noqa: F401  (its defaults join Dask's config first: they stay after the run)
+
+        self._settings = dask.config.set(DASK_SETTINGS)
         self._log_levels = {name: logging.getLogger(name).level for name in _dask_loggers()}
         for name in self._log_levels:
             logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -114,19 +130,16 @@ class DaskBackend:
 
     def _start_local(self) -> None:
         try:
-            import dask
             from distributed import Client, LocalCluster
 
-            workers = int(self.scheduler.split(":", 1)[1])
-            with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-                self.cluster = LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
+            self.cluster = LocalCluster(
+                n_workers=int(self.scheduler.split(":", 1)[1]),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
             self.client = Client(self.cluster, set_as_default=False)
             self._warm()
         except BaseException as exc:
@@ -157,6 +170,9 @@ class DaskBackend:
                     part.close()
         for name, level in self._log_levels.items():
             logging.getLogger(name).setLevel(level)
+        if self._settings is not None:
+            self._settings.__exit__(None, None, None)
+            self._settings = None
 
     def map(self, tasks: Iterable[tuple[int, Task]], rules: RuleData | None) -> Iterator[Outcome]:
         """Run every (index, task) on the cluster; yield outcomes as they finish (not in order). When the
