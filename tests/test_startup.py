@@ -97,6 +97,20 @@ def test_epub_only_export_of_the_theme_page_never_imports_the_pdf_stack(
     assert forbidden(modules, PDF_ONLY + BAG_ONLY) == []
 
 
+def test_epub_only_export_of_titles_in_other_scripts_never_imports_the_pdf_stack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cover whose title DejaVu lacks (Japanese) or has (Greek) looks its fonts up through fontconfig: in this
+    process, not through WeasyPrint's binding."""
+    pages = []
+    for name, lang, title in (("kyoto", "ja", "港の灯り"), ("limani", "el", "Τα φώτα του λιμανιού")):
+        page = tmp_path / f"{name}.html"
+        page.write_text(PAGE.replace('lang="en"', f'lang="{lang}"').replace("Lamps on the quay", title), "utf-8")
+        pages.append(page)
+    modules = export_epub(tmp_path, monkeypatch, *pages)
+    assert forbidden(modules, PDF_ONLY + BAG_ONLY) == []
+
+
 def test_export_imports_no_other_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     page = tmp_path / "lamps.html"
     page.write_text(PAGE, encoding="utf-8")
@@ -121,3 +135,23 @@ def test_deferred_writers_name_the_suffix_and_format_of_the_writer_they_import()
         assert isinstance(deferred, DeferredWriter)
         real = _imported(deferred.target)
         assert (deferred.format, deferred.suffix) == (real.format, real.suffix) == (name, f".{name}")
+
+
+def test_deferred_readers_name_the_suffixes_of_the_reader_they_import() -> None:
+    """The registry knows each built-in reader's name and suffixes without importing it; they must agree."""
+    from exporter.readers.registry import READERS, DeferredReader, _imported
+
+    for name in READERS.names():
+        deferred = READERS.load(name)
+        assert isinstance(deferred, DeferredReader)
+        real = _imported(deferred.target)
+        assert (deferred.name, deferred.suffixes) == (real.name, real.suffixes)
+        assert deferred.name == name
+
+
+def test_an_html_export_imports_no_other_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved pages only: the WXR and web archive readers stay unimported (their own imports do not show)."""
+    page = tmp_path / "lamps.html"
+    page.write_text(PAGE, encoding="utf-8")
+    modules = export_epub(tmp_path, monkeypatch, page)
+    assert forbidden(modules, ("defusedxml", "warcio", "exporter.readers.warc_pages")) == []
