@@ -10,6 +10,8 @@ itself, but every module it imports is: the PDF writer's own imports (its helper
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,8 @@ PDF_ONLY = (
 one: the EPUB cover uses it.)"""
 BAG_ONLY = ("bagit",)
 """Only ``--bag`` and ``verify`` need bagit."""
+DASK_ONLY = ("dask", "distributed")
+"""Only ``--scheduler`` needs Dask: a run on local worker processes never imports it."""
 OTHER_COMMANDS = (
     "exporter.commands.inspect",
     "exporter.commands.verify",
@@ -86,7 +90,7 @@ def test_epub_only_export_never_imports_the_pdf_stack_or_bagit(tmp_path: Path, m
     text = tmp_path / "harbour.txt"
     text.write_text("The harbour at dawn\n\nThe tide turned before the first boat left.\n", encoding="utf-8")
     modules = export_epub(tmp_path, monkeypatch, page, text)
-    assert forbidden(modules, PDF_ONLY + BAG_ONLY) == []
+    assert forbidden(modules, PDF_ONLY + BAG_ONLY + DASK_ONLY) == []
 
 
 def test_epub_only_export_of_the_theme_page_never_imports_the_pdf_stack(
@@ -94,7 +98,7 @@ def test_epub_only_export_of_the_theme_page_never_imports_the_pdf_stack(
 ) -> None:
     """The saved page the single-article bench measures (bench/single_bench.py)."""
     modules = export_epub(tmp_path, monkeypatch, ROOT / "fixtures" / "theme-page.html")
-    assert forbidden(modules, PDF_ONLY + BAG_ONLY) == []
+    assert forbidden(modules, PDF_ONLY + BAG_ONLY + DASK_ONLY) == []
 
 
 def test_epub_only_export_of_titles_in_other_scripts_never_imports_the_pdf_stack(
@@ -108,7 +112,7 @@ def test_epub_only_export_of_titles_in_other_scripts_never_imports_the_pdf_stack
         page.write_text(PAGE.replace('lang="en"', f'lang="{lang}"').replace("Lamps on the quay", title), "utf-8")
         pages.append(page)
     modules = export_epub(tmp_path, monkeypatch, *pages)
-    assert forbidden(modules, PDF_ONLY + BAG_ONLY) == []
+    assert forbidden(modules, PDF_ONLY + BAG_ONLY + DASK_ONLY) == []
 
 
 def test_export_imports_no_other_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,3 +159,18 @@ def test_an_html_export_imports_no_other_reader(tmp_path: Path, monkeypatch: pyt
     page.write_text(PAGE, encoding="utf-8")
     modules = export_epub(tmp_path, monkeypatch, page)
     assert forbidden(modules, ("defusedxml", "warcio", "exporter.readers.warc_pages")) == []
+
+
+def test_load_writer_imports_the_writer_s_module_now() -> None:
+    """What a worker warming up calls: unlike ``writer_for``, it imports the writer (in a fresh process here)."""
+    code = (
+        "import sys\n"
+        "from exporter.writers.registry import load_writer, writer_for\n"
+        "writer_for('pdf')\n"
+        "before = 'exporter.writers.pdf' in sys.modules\n"
+        "writer = load_writer('pdf')\n"
+        "print(before, 'exporter.writers.pdf' in sys.modules, type(writer).__name__)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "True", "PdfWriter"]

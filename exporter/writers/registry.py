@@ -92,6 +92,13 @@ def writer_for(name: str) -> Writer:
     return WRITERS.load(name)
 
 
+def load_writer(name: str) -> Writer:
+    """The writer of format ``name`` with its module imported now (:func:`writer_for` defers that to the first
+    write): what a worker calls to warm up before its first item."""
+    writer = writer_for(name)
+    return _imported(writer.target) if isinstance(writer, DeferredWriter) else writer
+
+
 def formats() -> tuple[str, ...]:
     """The registered format names, in order."""
     return tuple(WRITERS.names())
