@@ -20,11 +20,13 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-
-import bagit
+from typing import TYPE_CHECKING
 
 from exporter import __version__, dates
 from exporter.errors import ExporterError
+
+if TYPE_CHECKING:
+    import bagit  # imported where a bag is read (verify), never by an export without --bag
 
 ALGORITHMS = ("sha256", "sha512")
 PAYLOAD = "data"
@@ -122,6 +124,8 @@ def verify_bag(path: Path) -> list[str]:
     bag): ``data/x.pdf: checksum mismatch (sha256, sha512)``, ``data/y.epub: missing``,
     ``data/z.txt: not in the manifest``, ``not a BagIt bag (no bagit.txt)``. Never raises for a bad bag.
     """
+    import bagit
+
     path = Path(path)
     if not path.is_dir():
         return ["not a folder"]
@@ -143,6 +147,8 @@ def verify_bag(path: Path) -> list[str]:
 
 def payload_count(path: Path) -> int:
     """How many payload files the bag's manifests list (for "OK: N files verified")."""
+    import bagit
+
     with _quiet():
         return len(bagit.Bag(str(path)).payload_entries())
 
@@ -199,6 +205,8 @@ def _report(bag: bagit.Bag, exc: bagit.BagValidationError) -> list[str]:
     bagit stops at the first failing stage (Payload-Oxum, then completeness, then fixity), so when it stopped
     before fixity the remaining stages are run here too: every changed, missing or extra file is named.
     """
+    import bagit
+
     details = list(exc.details)
     head: list[str] = []
     if not details:
@@ -217,6 +225,8 @@ def _report(bag: bagit.Bag, exc: bagit.BagValidationError) -> list[str]:
 
 def _fixity(bag: bagit.Bag, skip: set[str]) -> list[bagit.ChecksumMismatch]:
     """What bagit's fixity stage would report, for every manifest entry that exists."""
+    import bagit
+
     found: list[bagit.ChecksumMismatch] = []
     for rel, hashes in sorted(bag.entries.items()):
         full = Path(bag.path) / rel
@@ -234,6 +244,8 @@ def _fixity(bag: bagit.Bag, skip: set[str]) -> list[bagit.ChecksumMismatch]:
 
 def _lines(details: list[bagit.BagError]) -> list[str]:
     """One line per file, sorted by path: checksum mismatches grouped by algorithm."""
+    import bagit
+
     problems: dict[str, list[str]] = {}
     mismatched: dict[str, list[str]] = {}
     unreadable: set[str] = set()

@@ -559,9 +559,8 @@ def check_options(options: Options) -> None:
     """Raise UsageError, before any work, for what no stage could carry out: a format, paper or PDF variant no
     writer knows, a post type that is never an article, a status or type that is not a WordPress name, a bad
     rules file."""
-    from exporter.readers.wxr import check_selection
-    from exporter.writers.pdf import PAPERS
-    from exporter.writers.pdf_archival import check_variant
+    from exporter.readers.registry import check_selection
+    from exporter.writers.pdf_options import PAPERS, check_variant
 
     unknown = [f for f in options.formats if f not in formats()]
     if unknown:

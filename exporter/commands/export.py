@@ -24,8 +24,7 @@ from exporter.commands.common import (
 from exporter.errors import ExporterError
 from exporter.library.catalog import write_atomic
 from exporter.pipeline import FORMATS, PICTURES, ItemResult, Options, run_export, skipped_files, unused_files
-from exporter.writers.pdf import PAPERS
-from exporter.writers.pdf_archival import VARIANTS
+from exporter.writers.pdf_options import PAPERS, VARIANTS
 from exporter.writers.registry import formats
 
 EXPORT_EXAMPLE = """\b

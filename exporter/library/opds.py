@@ -26,7 +26,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import quote
-from xml.sax.saxutils import escape, quoteattr
 
 from exporter.library.books import Book, newest_first
 from exporter.naming import slugify
@@ -53,6 +52,8 @@ _FORMAT_TITLES = {"epub": "EPUB", "pdf": "PDF"}
 # Characters an Atom IRI may not hold unescaped (the OPDS schema's atomUri), and a URI scheme.
 _NOT_IN_URI = re.compile(r"[\s<>{}|\\^`\"\x00-\x1f\x7f]")
 _SCHEME = re.compile(r"(?:https?|urn|tag):", re.IGNORECASE)
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 @dataclass(frozen=True)
@@ -153,11 +154,29 @@ def _groups(books: Sequence[Book], facet: _Facet) -> list[_Group]:
 
 
 def _el(name: str, text: str, **attrs: str) -> str:
-    return f"<{name}{_attrs(attrs)}>{escape(text)}</{name}>"
+    return f"<{name}{_attrs(attrs)}>{_escape(text)}</{name}>"
 
 
 def _attrs(attrs: dict[str, str | None]) -> str:
-    return "".join(f" {k.rstrip('_').replace('__', ':')}={quoteattr(v)}" for k, v in attrs.items() if v is not None)
+    return "".join(f" {k.rstrip('_').replace('__', ':')}={_quoteattr(v)}" for k, v in attrs.items() if v is not None)
+
+
+def _escape(text: str) -> str:
+    """``text`` as XML character data: ``&``, ``<`` and ``>`` escaped (as ``xml.sax.saxutils.escape``, whose
+    module would import urllib.request, http.client and ssl on every run)."""
+    return text.translate(_TEXT_ESCAPES)
+
+
+def _quoteattr(value: str) -> str:
+    """``value`` as a quoted XML attribute value, as ``xml.sax.saxutils.quoteattr`` writes it: escaped like text,
+    line breaks and tabs as character references, in double quotes, or in single quotes when it holds a double
+    quote and no single one (else double quotes, with ``"`` as ``&quot;``)."""
+    value = value.translate(_ATTRIBUTE_ESCAPES)
+    if '"' not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    return '"{}"'.format(value.replace('"', "&quot;"))
 
 
 def _link(rel: str, href: str, type_: str | None = None, **attrs: str | None) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
-from lxml import html
+from lxml import etree, html
 
 from exporter.model import Article
 
 WORDS = 40
+_LEFT_OUT = etree.XPath("//*[contains(concat(' ', @class, ' '), ' noteref ')] | //figure | //pre | //table")
+"""What a summary leaves out: note references, figures, code and tables (compiled once per process)."""
 
 
 def summary_of(article: Article, words: int = WORDS) -> str | None:
@@ -20,7 +22,7 @@ def summary_of(article: Article, words: int = WORDS) -> str | None:
         root = html.fragment_fromstring(article.body, create_parent="div")
     except (ValueError, TypeError):
         return None
-    for note in root.xpath("//*[contains(concat(' ', @class, ' '), ' noteref ')] | //figure | //pre | //table"):
+    for note in _LEFT_OUT(root):
         note.drop_tree()
     text = re.sub(r"\s+", " ", " ".join(block.text_content() for block in root)).strip()
     if not text:

@@ -12,7 +12,10 @@ A file is read by the first reader, in priority order, that claims its suffix; a
 claims (or that has none) by the first reader whose ``sniff`` says yes to its first bytes. Folders expand to
 the files with a claimed suffix only: they also hold images and other files, which are never sniffed.
 
-A reader registered as ``"module:attribute"`` is imported when it is first needed. Adding an input type::
+A reader registered as ``"module:attribute"`` is imported when it is first needed; the built-in ones are
+:class:`DeferredReader` objects, which know their name and suffixes (every run matches file names against all
+suffixes) and import their module only to sniff, count or read, so a run over saved pages never imports the WXR
+or web archive readers. Adding an input type::
 
     from exporter.readers.registry import READERS
     READERS.register(MyReader(), "mine", 40)
@@ -20,12 +23,16 @@ A reader registered as ``"module:attribute"`` is imported when it is first neede
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import importlib
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from exporter.errors import UsageError
 from exporter.model import RawArticle, Skipped
 from exporter.registry import Registry
 
@@ -33,6 +40,27 @@ DEFAULT_STATUSES: frozenset[str] = frozenset({"publish"})
 DEFAULT_TYPES: frozenset[str] = frozenset({"post", "page"})
 SNIFF_BYTES = 8192
 """How many bytes of a file ``sniff`` is shown."""
+# WXR post types that are site internals, never articles: not yielded, not counted, not accepted in ``types``.
+NON_ARTICLE_TYPES: frozenset[str] = frozenset(
+    "attachment nav_menu_item revision wp_template wp_template_part wp_block wp_navigation wp_global_styles"
+    " custom_css customize_changeset oembed_cache user_request wp_font_family wp_font_face".split()
+)
+# WordPress keys post statuses and types with sanitize_key(): lower-case letters, digits, "_" and "-".
+_KEY = re.compile(r"^[a-z0-9_-]+$")
+
+
+def check_selection(statuses: Iterable[str] = DEFAULT_STATUSES, types: Iterable[str] = DEFAULT_TYPES) -> None:
+    """Refuse, before any work, ``--status``/``--type`` values that can never select an article: post types that
+    are site internals (attachments, menu items, revisions, blocks...), and names that are not WordPress keys
+    (lower-case letters, digits, ``_`` and ``-``). Raises UsageError (exit 2) with one line."""
+    bad = sorted(set(types) & NON_ARTICLE_TYPES)
+    if bad:
+        raise UsageError(f"not an article post type: {', '.join(bad)}")
+    for option, names in (("post status", statuses), ("post type", types)):
+        odd = sorted(name for name in names if not _KEY.match(name))
+        if odd:
+            shown = ", ".join(repr(name) for name in odd)
+            raise UsageError(f"not a WordPress {option}: {shown} (lower-case letters, digits, '_' and '-' only)")
 
 
 @dataclass(frozen=True)
@@ -66,12 +94,42 @@ class Reader(Protocol):
         ...
 
 
+@cache
+def _imported(target: str) -> Reader:
+    """The reader a ``module:attribute`` string names, imported once per process."""
+    module, _, attribute = target.partition(":")
+    reader: Reader = getattr(importlib.import_module(module), attribute)
+    return reader
+
+
+@dataclass(frozen=True)
+class DeferredReader:
+    """A reader known by its name and suffixes whose module (``target``, ``module:attribute``) is imported when it
+    first sniffs, counts or reads."""
+
+    target: str
+    name: str
+    suffixes: tuple[str, ...]
+
+    def sniff(self, head: bytes) -> bool:
+        """The imported reader's verdict on a file's first bytes."""
+        return _imported(self.target).sniff(head)
+
+    def read(self, path: Path, selection: Selection) -> Iterator[RawArticle | Skipped]:
+        """The imported reader's articles of ``path``."""
+        return _imported(self.target).read(path, selection)
+
+    def count(self, path: Path, selection: Selection) -> int:
+        """The imported reader's count of the articles of ``path``."""
+        return _imported(self.target).count(path, selection)
+
+
 READERS: Registry[Any] = Registry()
 """Readers by name, in the order suffixes are matched and files sniffed: a Reader, or ``"module:attribute"``."""
-READERS.register("exporter.readers.text:READER", "text", 10)
-READERS.register("exporter.readers.html:READER", "html", 20)
-READERS.register("exporter.readers.wxr:READER", "wxr", 30)
-READERS.register("exporter.readers.warc:READER", "warc", 40)
+READERS.register(DeferredReader("exporter.readers.text:READER", "text", (".txt",)), "text", 10)
+READERS.register(DeferredReader("exporter.readers.html:READER", "html", (".html", ".htm", ".xhtml")), "html", 20)
+READERS.register(DeferredReader("exporter.readers.wxr:READER", "wxr", (".xml",)), "wxr", 30)
+READERS.register(DeferredReader("exporter.readers.warc:READER", "warc", (".warc", ".warc.gz", ".wacz")), "warc", 40)
 
 
 def reader_named(name: str) -> Reader:

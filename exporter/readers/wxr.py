@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -32,22 +32,16 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from exporter import urls
-from exporter.errors import InputError, UsageError
+from exporter.errors import InputError
 from exporter.messages import Message, warning
 from exporter.model import Attachment, RawArticle, Skipped
 from exporter.readers.decode import decode_head, open_input
 from exporter.readers.html_meta import normalise_language
-from exporter.readers.registry import DEFAULT_STATUSES, DEFAULT_TYPES, Selection
+from exporter.readers.registry import DEFAULT_STATUSES, DEFAULT_TYPES, NON_ARTICLE_TYPES, Selection
+from exporter.readers.registry import check_selection as check_selection  # re-exported: its home before registry
 from exporter.readers.sniff import head_markup
 from exporter.readers.title import html_title_text, humanise
 
-# Post types that are site internals, never articles: not yielded, not counted, not accepted in ``types``.
-NON_ARTICLE_TYPES: frozenset[str] = frozenset(
-    "attachment nav_menu_item revision wp_template wp_template_part wp_block wp_navigation wp_global_styles"
-    " custom_css customize_changeset oembed_cache user_request wp_font_family wp_font_face".split()
-)
-# WordPress keys post statuses and types with sanitize_key(): lower-case letters, digits, "_" and "-".
-_KEY = re.compile(r"^[a-z0-9_-]+$")
 SUBJECT_DOMAINS = frozenset({"category", "post_tag", "tag"})
 DEFAULT_CATEGORY = "uncategorized"  # WordPress's default category slug: not a subject
 
@@ -89,20 +83,6 @@ class _Site:
         """The site's home address (the blog's, else WordPress's own, else the channel's link): with a post id,
         an item's identity."""
         return self.base_blog_url or self.base_site_url or self.link
-
-
-def check_selection(statuses: Iterable[str] = DEFAULT_STATUSES, types: Iterable[str] = DEFAULT_TYPES) -> None:
-    """Refuse, before any work, ``--status``/``--type`` values that can never select an article: post types that
-    are site internals (attachments, menu items, revisions, blocks...), and names that are not WordPress keys
-    (lower-case letters, digits, ``_`` and ``-``). Raises UsageError (exit 2) with one line."""
-    bad = sorted(set(types) & NON_ARTICLE_TYPES)
-    if bad:
-        raise UsageError(f"not an article post type: {', '.join(bad)}")
-    for option, names in (("post status", statuses), ("post type", types)):
-        odd = sorted(name for name in names if not _KEY.match(name))
-        if odd:
-            shown = ", ".join(repr(name) for name in odd)
-            raise UsageError(f"not a WordPress {option}: {shown} (lower-case letters, digits, '_' and '-' only)")
 
 
 def count_wxr(path: Path, *, statuses: frozenset[str] = DEFAULT_STATUSES, types: frozenset[str] = DEFAULT_TYPES) -> int:

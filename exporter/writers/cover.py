@@ -40,7 +40,7 @@ from PIL import ImageDraw, ImageFont, ImageOps, features
 from exporter.languages import is_rtl
 from exporter.model import Article
 from exporter.model import Image as ArticleImage
-from exporter.writers import fonts
+from exporter.writers import fontconfig, fonts
 
 WIDTH, HEIGHT = 1400, 2100
 THUMB_WIDTH, THUMB_HEIGHT = 350, 525
@@ -417,20 +417,26 @@ def _font(family: str, style: str, size: int) -> ImageFont.FreeTypeFont:
 def font_file(family: str, style: str) -> Path:
     """The file of a pinned font: what fontconfig names for it when it is a DejaVu file, else Debian's path."""
     name = FONT_FILES[(family, style)]
-    if shutil.which("fc-match"):
-        try:
-            found = subprocess.run(
-                ["fc-match", "-f", "%{file}", f"{family}:style={style}"],
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=False,
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            found = ""
-        if found and Path(found).name == name and Path(found).is_file():
-            return Path(found)
+    found = _matched_file(family, style)
+    if found is not None and found.name == name and found.is_file():
+        return found
     return DEBIAN_FONTS / name
+
+
+def _matched_file(family: str, style: str) -> Path | None:
+    """What ``fc-match "family:style=style"`` names: asked in this process, else of the command when the library
+    cannot be loaded; None when neither answers."""
+    if fontconfig.available():
+        match = fontconfig.match(family, style)
+        return match.file if match is not None else None
+    if not shutil.which("fc-match"):
+        return None
+    try:
+        command = ["fc-match", "-f", "%{file}", f"{family}:style={style}"]
+        found = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return Path(found) if found else None
 
 
 def _jpeg(img: Pillow.Image) -> bytes:

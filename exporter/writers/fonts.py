@@ -2,8 +2,9 @@
 
 The pinned fonts are the families ``styles/print.css`` names in its font-family declarations and custom
 properties, plus the colour emoji font, which print.css cannot name (see :data:`UNNAMED_FAMILIES`); scripts/setup.sh
-installs them all (docs/fonts.md). Their coverage is read from the files fontconfig resolves for them (through
-WeasyPrint's fontconfig binding), with fontTools (``cmap``), lazily and once per process: a family is opened only
+installs them all (docs/fonts.md). Their coverage is read from the files fontconfig resolves for them (in this
+process, :mod:`exporter.writers.fontconfig`; WeasyPrint's binding where ctypes cannot load the library), with
+fontTools (``cmap``), lazily and once per process: a family is opened only
 when the text has a character that the families before it do not cover, so a Latin article opens none.
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from exporter.messages import Message, warning
-from exporter.writers import stylesheet
+from exporter.writers import fontconfig, stylesheet
 
 UNNAMED_FAMILIES = ("Noto Color Emoji",)
 """Pinned but not named in print.css: naming a colour emoji font in a font-family list makes Pango (through
@@ -62,6 +63,16 @@ def pinned_families() -> tuple[str, ...]:
 def font_file(family: str, style: str | None = None) -> Path | None:
     """The file fontconfig resolves for ``family`` (regular style, or ``style`` such as ``Bold``), or None when
     that family is not installed (fontconfig then offers another family, which does not count)."""
+    if fontconfig.available():
+        found = fontconfig.match(family, style)
+        if found is None or family.casefold() not in (name.casefold() for name in found.families):
+            return None
+        return found.file
+    return _weasyprint_font_file(family, style)
+
+
+def _weasyprint_font_file(family: str, style: str | None) -> Path | None:
+    """:func:`font_file` through WeasyPrint's fontconfig binding, where ctypes cannot load the library."""
     from weasyprint.text.ffi import ffi, fontconfig
 
     pattern = ffi.gc(fontconfig.FcPatternCreate(), fontconfig.FcPatternDestroy)

@@ -32,12 +32,12 @@ from exporter.resources import Resolver
 from exporter.transforms import Transforms
 from exporter.writers import fonts, hyphenation, pages, pdf_archival, pdf_cmaps, stylesheet, weasyprint_pages
 from exporter.writers.document import BookBody
+from exporter.writers.pdf_options import PAPERS as PAPERS  # re-exported: its home before pdf_options
 from exporter.writers.registry import WriteOptions
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
 
-PAPERS = ("a4", "letter", "a5")
 
 # Elements that never belong in an article body handed to WeasyPrint: they change metadata, fetch or embed
 # resources, or restyle the page. The cleaner removes them already; the writer does not rely on that.

@@ -29,13 +29,12 @@ import lxml.html
 from lxml import etree
 
 from exporter import dates
-from exporter.errors import UsageError
 from exporter.messages import Message, warning
 from exporter.model import Article
 from exporter.writers import pages
+from exporter.writers.pdf_options import VARIANTS as VARIANTS  # re-exported: their home before pdf_options
+from exporter.writers.pdf_options import check_variant as check_variant
 
-VARIANTS: tuple[str | None, ...] = (None, "pdf/a-3b", "pdf/ua-1")
-"""The PDF variants the writer produces: plain, PDF/A-3b (archival), PDF/UA-1 (accessible)."""
 NO_ALT_WARNING = "image without alt text or caption"
 NO_ALT_TEXT = "Image (no description in the source)"
 """The /Alt of a PDF/UA figure whose source gives neither alt text nor a caption (PDF/UA needs one)."""
@@ -54,13 +53,6 @@ XMP_NAMESPACES = {
     "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
 }
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-def check_variant(variant: str | None) -> None:
-    """Raise UsageError unless ``variant`` is one the writer knows."""
-    if variant not in VARIANTS:
-        known = ", ".join(v for v in VARIANTS if v)
-        raise UsageError(f"unknown PDF variant {variant!r} (choose from {known}, or none for a plain PDF)")
 
 
 # ---- rights ----------------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ A writer is an object with ``format`` (the name ``-f`` takes), ``suffix`` (``.ep
     write_bundle(title, articles, path, options) -> list[Message]
 
 ``options`` is a :class:`WriteOptions`. A writer registered as ``"module:attribute"`` is imported when it is
-first used, so a run that writes no PDF never imports WeasyPrint. Adding a format::
+first used; the built-in ones are :class:`DeferredWriter` objects, which know their format and suffix (a run names its
+books for every format) and import their module only when they first write, so a run that writes no PDF never
+imports the PDF writer or WeasyPrint. Adding a format::
 
     from exporter.writers.registry import WRITERS
     WRITERS.register(MyWriter(), "myformat", 30)
@@ -14,8 +16,10 @@ first used, so a run that writes no PDF never imports WeasyPrint. Adding a forma
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -51,15 +55,48 @@ class Writer(Protocol):
         ...
 
 
+@cache
+def _imported(target: str) -> Writer:
+    """The writer a ``module:attribute`` string names, imported once per process."""
+    module, _, attribute = target.partition(":")
+    writer: Writer = getattr(importlib.import_module(module), attribute)
+    return writer
+
+
+@dataclass(frozen=True)
+class DeferredWriter:
+    """A writer known by its format and suffix whose module (``target``, ``module:attribute``) is imported when
+    it first writes."""
+
+    target: str
+    format: str
+    suffix: str
+
+    def write(self, article: Article, path: Path, options: WriteOptions) -> list[Message]:
+        """Write one article with the imported writer."""
+        return _imported(self.target).write(article, path, options)
+
+    def write_bundle(self, title: str, articles: Sequence[Article], path: Path, options: WriteOptions) -> list[Message]:
+        """Write several articles as one book with the imported writer."""
+        return _imported(self.target).write_bundle(title, articles, path, options)
+
+
 WRITERS: Registry[Any] = Registry()
 """Writers by format name: a Writer, or ``"module:attribute"`` naming one (imported on first use)."""
-WRITERS.register("exporter.writers.epub:EPUB_WRITER", "epub", 10)
-WRITERS.register("exporter.writers.pdf:PDF_WRITER", "pdf", 20)
+WRITERS.register(DeferredWriter("exporter.writers.epub:EPUB_WRITER", "epub", ".epub"), "epub", 10)
+WRITERS.register(DeferredWriter("exporter.writers.pdf:PDF_WRITER", "pdf", ".pdf"), "pdf", 20)
 
 
 def writer_for(name: str) -> Writer:
     """The writer of format ``name`` (KeyError if there is none)."""
     return WRITERS.load(name)
+
+
+def load_writer(name: str) -> Writer:
+    """The writer of format ``name`` with its module imported now (:func:`writer_for` defers that to the first
+    write): what a worker calls to warm up before its first item."""
+    writer = writer_for(name)
+    return _imported(writer.target) if isinstance(writer, DeferredWriter) else writer
 
 
 def formats() -> tuple[str, ...]:
