@@ -52,7 +52,7 @@ from exporter.readers.dispatch import (
 from exporter.readers.registry import Selection
 from exporter.resources import Resolver
 from exporter.rules import RuleData, load_rules, registry_with_rules
-from exporter.writers.registry import WriteOptions, formats, writer_for
+from exporter.writers.registry import WriteOptions, formats, load_writer, writer_for
 
 if TYPE_CHECKING:
     from exporter.dask_backend import DaskBackend
@@ -67,7 +67,7 @@ FORMATS = formats()
 def warm_writers(formats: Sequence[str]) -> None:
     """Import the writers of ``formats`` (WeasyPrint for PDF): a worker does it while the client reads."""
     for fmt in formats:
-        writer_for(fmt)
+        load_writer(fmt)
     if "pdf" in formats:
         import weasyprint  # noqa: F401
 
@@ -620,13 +620,16 @@ def start_backend(options: Options) -> DaskBackend | None:
     return backend
 
 
-def _outcomes(tasks: Iterator[tuple[int, Task]], options: Options, backend: DaskBackend | None) -> Iterator[Outcome]:
+def _outcomes(
+    tasks: Iterator[tuple[int, Task]], options: Options, backend: DaskBackend | None, items: int = 0
+) -> Iterator[Outcome]:
     """Each task's outcome as it finishes, from the local worker processes or the Dask cluster; the value is
     ``(ItemResult, Article | None)`` either way (a Dask worker's books are committed here, by the client)."""
     if backend is None:
         from exporter.workers import WorkerPool
 
-        pool = WorkerPool(export_task, options.jobs, options.item_timeout, partial(warm_writers, options.formats))
+        jobs = max(1, min(options.jobs, items)) if items else options.jobs
+        pool = WorkerPool(export_task, jobs, options.item_timeout, partial(warm_writers, options.formats))
         yield from pool.map(tasks)
         return
     from exporter.remote_item import commit_rendered, rules_of
@@ -709,7 +712,7 @@ def _run(
                 yield index, Task(item, slug, options, own(key))
 
     try:
-        for outcome in _outcomes(tasks(), options, backend):
+        for outcome in _outcomes(tasks(), options, backend, total):
             if outcome.error is not None:
                 result = stubs[outcome.index]
                 result.error = outcome.error

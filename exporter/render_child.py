@@ -111,12 +111,9 @@ def _leave_with_parent() -> None:
 def _warm(formats: tuple[str, ...]) -> None:
     """Import what rendering these formats needs (WeasyPrint for PDF) before the first item arrives."""
     import exporter.remote_item  # noqa: F401
-    from exporter.writers.registry import writer_for
+    from exporter.pipeline import warm_writers
 
-    for fmt in formats:
-        writer_for(fmt)
-    if "pdf" in formats:
-        import weasyprint  # noqa: F401
+    warm_writers(formats)
 
 
 def main() -> None:
