@@ -4,6 +4,7 @@ its deadline is stopped by killing its worker, which is then replaced. The batch
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import signal
 import time
@@ -68,7 +69,7 @@ def _serve(conn: Connection, job: Job, warm: Callable[[], None] | None = None) -
 
 class WorkerPool:
     """``jobs`` worker processes running ``job`` on tasks, each task bounded by ``timeout`` seconds. All are
-    started at once and run ``warm`` (imports) while the parent reads the first items."""
+    started when the first task is read, and run ``warm`` (imports) while the parent reads the next ones."""
 
     def __init__(self, job: Job, jobs: int, timeout: float | None, warm: Callable[[], None] | None = None) -> None:
         self.job = job
@@ -105,8 +106,12 @@ class WorkerPool:
     def map(self, tasks: Iterable[tuple[int, Any]]) -> Iterator[Outcome]:
         """Run every (index, task); yield outcomes as they finish (not in order)."""
         pending = iter(tasks)
+        first = next(pending, None)
+        if first is None:  # nothing to do (every input unreadable or skipped): no worker is started
+            return
+        pending = itertools.chain([first], pending)
         exhausted = False
-        while len(self.workers) < self.size:
+        while len(self.workers) < self.size:  # all at once: they warm up while the next items are read
             self._start()
         try:
             while True:
