@@ -69,7 +69,9 @@ def warm_writers(formats: Sequence[str]) -> None:
     for fmt in formats:
         load_writer(fmt)
     if "pdf" in formats:
-        import weasyprint  # noqa: F401
+        from exporter.writers.native_libraries import import_weasyprint
+
+        import_weasyprint()
 
 
 TMP_DIR = ".exporter-tmp"

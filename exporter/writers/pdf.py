@@ -58,14 +58,15 @@ _MAX_LAYOUT_PASSES = 4
 @cache
 def _weasyprint() -> Any:
     """The weasyprint module, imported once per process (the import costs most of a second)."""
-    import weasyprint  # deliberately lazy: commands that write no PDF never pay for it
+    from exporter.writers.native_libraries import import_weasyprint  # lazy: commands with no PDF never pay for it
 
-    return weasyprint
+    return import_weasyprint()
 
 
 @cache
 def _font_config() -> Any:
     """The process-wide FontConfiguration."""
+    _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
