@@ -26,6 +26,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Self
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -136,7 +137,29 @@ class ProcessPeak:
     """(seconds since the monitor started, RSS, PSS), at most one sample a second."""
 
 
-class TreeMonitor:
+class Sampler:
+    """A thread running ``_run`` for the time of a ``with`` block; ``_start`` is when the block began and
+    ``_stop`` is set when it ends."""
+
+    def __init__(self) -> None:
+        self._start = time.perf_counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self._start = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class TreeMonitor(Sampler):
     """Samples the RSS and PSS of a process tree every ``every`` seconds in a thread; keeps the peaks.
 
     ``peak_rss``/``peak_pss`` are the largest sums over the tree; ``processes`` keeps each process's own peaks
@@ -153,18 +176,7 @@ class TreeMonitor:
         self.processes: dict[int, ProcessPeak] = {}
         self.group_peak_pss: dict[int, int] = {}
         self.group_peak_rss: dict[int, int] = {}
-        self._start = time.perf_counter()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> TreeMonitor:
-        self._start = time.perf_counter()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+        super().__init__()
 
     def _top(self, pid: int, parents: dict[int, int]) -> int:
         """The root's child ``pid`` descends from; the root for the root."""
@@ -357,6 +369,14 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def print_origins(corpus: corpus_mod.Corpus) -> None:
+    """How many pages each source gave, and the sources left out, on stderr."""
+    for name, count in corpus.origins.items():
+        print(f"  {count:4d} from {name}", file=sys.stderr)
+    for failure in corpus.failed:
+        print(f"  left out: {failure}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=1, help="repeat each measurement N times; medians are reported")
@@ -392,10 +412,7 @@ def main(argv: list[str] | None = None) -> int:
         f" built in {build_s:.1f} s)",
         file=sys.stderr,
     )
-    for name, count in corpus.origins.items():
-        print(f"  {count:3d} from {name}", file=sys.stderr)
-    for failure in corpus.failed:
-        print(f"  left out: {failure}", file=sys.stderr)
+    print_origins(corpus)
     if not flag:
         print(
             "note: `exporter export --help` has no -j option; measuring the default (one process) only", file=sys.stderr

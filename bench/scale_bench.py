@@ -20,7 +20,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,10 +31,12 @@ from run_bench import (
     ROOT,
     PandocRun,
     ProcessPeak,
+    Sampler,
     TreeMonitor,
     exporter_cmd,
     jobs_option,
     median,
+    print_origins,
     read_manifest,
     run_pandoc,
     timed,
@@ -84,24 +85,13 @@ def subset(big: corpus_mod.Corpus, folder: Path, size: int) -> list[Path]:
 # --- one run ----------------------------------------------------------------------------------------------
 
 
-class Progress:
+class Progress(Sampler):
     """Counts the EPUBs in the output folder every half second in a thread: (seconds, books) points."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
         self.points: list[tuple[float, int]] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._start = time.perf_counter()
-
-    def __enter__(self) -> Progress:
-        self._start = time.perf_counter()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+        super().__init__()
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
@@ -346,20 +336,14 @@ def report(runs: dict[tuple[int, str], list[ScaleRun]], sizes: list[int], modes:
     summary: dict[str, object] = {}
     print()
     print(f"Aims (at {big} articles unless said):")
-    if (big, "j1") in runs and (big, "j2") in runs:
-        ratio = med(big, "j1", "wall") / med(big, "j2", "wall")
-        summary["j2_over_j1"] = ratio
-        print(
-            f"- -j 2 / -j 1 throughput: {ratio:.2f}x (aim >= {AIMS['j2_over_j1']}x):"
-            f" {verdict(ratio >= AIMS['j2_over_j1'])}"
-        )
-    if (big, "dask") in runs and (big, "j2") in runs:
-        ratio = med(big, "j2", "wall") / med(big, "dask", "wall")
-        summary["dask_over_j2"] = ratio
-        print(
-            f"- Dask 2 workers / -j 2 throughput: {ratio:.2f}x (aim >= {AIMS['dask_over_j2']}x):"
-            f" {verdict(ratio >= AIMS['dask_over_j2'])}"
-        )
+    for aim, label, slower, faster in (
+        ("j2_over_j1", "-j 2 / -j 1", "j1", "j2"),
+        ("dask_over_j2", "Dask 2 workers / -j 2", "j2", "dask"),
+    ):
+        if (big, slower) in runs and (big, faster) in runs:
+            ratio = med(big, slower, "wall") / med(big, faster, "wall")
+            summary[aim] = ratio
+            print(f"- {label} throughput: {ratio:.2f}x (aim >= {AIMS[aim]}x): {verdict(ratio >= AIMS[aim])}")
     for mode in modes:
         if (big, mode) not in runs:
             continue
@@ -449,10 +433,7 @@ def main(argv: list[str] | None = None) -> int:
         f" {time.perf_counter() - t0:.1f} s); smaller sizes are its first pages",
         file=sys.stderr,
     )
-    for name, count in big.origins.items():
-        print(f"  {count:4d} from {name}", file=sys.stderr)
-    for failure in big.failed:
-        print(f"  left out: {failure}", file=sys.stderr)
+    print_origins(big)
     if big.distinct < len(big.pages):
         print(f"warning: {len(big.pages) - big.distinct} pages repeat another", file=sys.stderr)
 

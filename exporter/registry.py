@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
-from typing import Generic, TypeVar
+from functools import cache
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -71,8 +72,7 @@ class Registry(Generic[T]):
         string is imported on first use and registered in its place, with the same priority."""
         item = self[name]
         if isinstance(item, str) and ":" in item:
-            module, _, attribute = item.partition(":")
-            item = getattr(importlib.import_module(module), attribute)
+            item = import_target(item)
             self.register(item, name, self.priority(name))
         return item
 
@@ -81,3 +81,10 @@ class Registry(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+@cache
+def import_target(target: str) -> Any:
+    """The object a ``"module:attribute"`` string names, imported once per process."""
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)

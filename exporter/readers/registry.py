@@ -23,18 +23,16 @@ or web archive readers. Adding an input type::
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from exporter.errors import UsageError
 from exporter.model import RawArticle, Skipped
-from exporter.registry import Registry
+from exporter.registry import Registry, import_target
 
 DEFAULT_STATUSES: frozenset[str] = frozenset({"publish"})
 DEFAULT_TYPES: frozenset[str] = frozenset({"post", "page"})
@@ -94,11 +92,9 @@ class Reader(Protocol):
         ...
 
 
-@cache
 def _imported(target: str) -> Reader:
     """The reader a ``module:attribute`` string names, imported once per process."""
-    module, _, attribute = target.partition(":")
-    reader: Reader = getattr(importlib.import_module(module), attribute)
+    reader: Reader = import_target(target)
     return reader
 
 

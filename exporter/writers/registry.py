@@ -16,16 +16,14 @@ imports the PDF writer or WeasyPrint. Adding a format::
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from exporter.messages import Message
 from exporter.model import Article
-from exporter.registry import Registry
+from exporter.registry import Registry, import_target
 
 
 @dataclass(frozen=True)
@@ -55,11 +53,9 @@ class Writer(Protocol):
         ...
 
 
-@cache
 def _imported(target: str) -> Writer:
     """The writer a ``module:attribute`` string names, imported once per process."""
-    module, _, attribute = target.partition(":")
-    writer: Writer = getattr(importlib.import_module(module), attribute)
+    writer: Writer = import_target(target)
     return writer
 
 
